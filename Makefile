@@ -1,0 +1,16 @@
+.PHONY: run test bench lint format messages
+
+run:  ## the portal with demo data on SQLite at http://127.0.0.1:8000
+	./scripts/run.sh
+
+test:  ## ruff, migration check and the whole pytest suite on a throwaway PostgreSQL and Redis
+	./scripts/test.sh
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+messages:  ## refresh the translation catalogues after changing texts
+	.venv/bin/python manage.py makemessages -l id -l en --ignore ".venv/*" --ignore "bench/*" --no-obsolete

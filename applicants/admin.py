@@ -1,0 +1,228 @@
+"""Customer-service staff work here: find, read side by side with documents, correct, review.
+
+Every change goes through services.py, so the admin obeys the same rules and leaves the
+same audit trail as the web and the API.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from applicants import rules, selectors, services
+from applicants.audit import action_label
+from applicants.forms import DocumentUploadForm, ReviewDecisionForm
+from applicants.models import Application, AuditEntry, Document, User
+from mpaspor.errors import DomainError
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "phone", "is_staff", "email_verified_at", "date_joined"]
+    search_fields = ["email", "full_name", "phone"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    readonly_fields = ["last_login", "date_joined", "email_verified_at"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "phone", "language", "email_verified_at"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+
+
+class ApplicationAdminForm(forms.ModelForm):
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction"), required=False, max_length=300,
+        help_text=_("Recorded in the audit log and shown to the applicant."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Application
+        fields = list(rules.EDITABLE_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        changed = {name: data.get(name) for name in self.changed_data if name in rules.EDITABLE_FIELDS}
+        if changed and self.instance.pk:
+            if not data.get("correction_reason"):
+                self.add_error("correction_reason", _("Say why you corrected the applicant's data."))
+            try:
+                services.application_check_update(application=self.instance_before, actor=self.actor, data=changed)
+            except DomainError as exc:
+                for field, errors in exc.fields.items():
+                    for error in errors:
+                        self.add_error(field if field in self.fields else None, error)
+                if not exc.fields:
+                    self.add_error(None, exc.message)
+        return data
+
+
+class AuditInline(admin.TabularInline):
+    model = AuditEntry
+    fields = ["created_at", "actor", "action", "from_status", "to_status", "reason", "public"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("History (audit log)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    form = ApplicationAdminForm
+    change_form_template = "admin/applicants/application/change_form.html"
+    list_display = ["number", "full_name", "nik", "status", "passport_type", "validity_years", "submitted_at"]
+    list_filter = ["status", "passport_type", "reason", "service"]
+    search_fields = ["=number", "=nik", "full_name", "owner__email"]
+    readonly_fields = ["number", "owner", "status", "created_at", "submitted_at"]
+    inlines = [AuditInline]
+    list_select_related = ["owner"]
+    fieldsets = [
+        (_("Application"), {"fields": ["number", "owner", "status", "created_at", "submitted_at"]}),
+        (_("Passport"), {"fields": ["relationship", "passport_type", "validity_years", "service", "reason",
+                                    "old_passport_number", "purpose", "priority_reason"]}),
+        (_("Identity"), {"fields": ["nik", "full_name", "sex", "place_of_birth", "date_of_birth", "marital_status",
+                                    "occupation", "kk_number", "phone", "email", "naturalised", "name_changed"]}),
+        (_("Family"), {"fields": ["mother_name", "father_name", "guardian_relationship", "guardian_nik", "guardian_name",
+                                  "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relationship"]}),
+        (_("Address"), {"fields": ["address_line", "village", "district", "city", "province", "postal_code"]}),
+        (_("Correction"), {"fields": ["correction_reason"]}),
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # applications are started by applicants
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history is kept; cancelling is a status change
+
+    def get_search_results(self, request, queryset, search_term):
+        # People read the application number aloud; NIKs come with spaces.
+        term = (
+            search_term.strip().upper().replace(" ", "")
+            if search_term.strip().replace(" ", "").isalnum()
+            else search_term
+        )
+        return super().get_search_results(request, queryset, term)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        form.instance_before = obj
+        return form
+
+    def save_model(self, request, obj, form, change):
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in rules.EDITABLE_FIELDS}
+        if changed:
+            # The form's instance already holds the new values; the service reloads and locks.
+            services.application_update(application=Application.objects.get(pk=obj.pk), actor=request.user,
+                                        data=changed, reason=form.cleaned_data.get("correction_reason", ""))  # fmt: skip
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the only inline is the read-only audit log
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = get_object_or_404(Application, pk=object_id) if object_id else None
+        extra_context = extra_context or {}
+        if application is not None:
+            extra_context.update({
+                "documents": application.documents.select_related("reviewed_by", "uploaded_by"),
+                "checklist": selectors.documents_checklist(application),
+                "upload_form": DocumentUploadForm(),
+                "review_form": ReviewDecisionForm(),
+                "timeline": [(e, action_label(e)) for e in application.audit_entries.select_related("actor")],
+                "can_review": request.user.has_perm("applicants.review_document"),
+                "can_upload": request.user.has_perm("applicants.add_document"),
+            })  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path("<uuid:application_id>/documents/<uuid:document_id>/review/",
+                 self.admin_site.admin_view(require_POST(self.review_document)), name="applicants_document_review"),
+            path("<uuid:application_id>/documents/upload/",
+                 self.admin_site.admin_view(require_POST(self.upload_document)), name="applicants_document_upload"),
+        ] + super().get_urls()  # fmt: skip
+
+    def _back(self, application_id):
+        return redirect(reverse("admin:applicants_application_change", args=[application_id]) + "#documents")
+
+    def review_document(self, request, application_id, document_id):
+        document = get_object_or_404(Document, pk=document_id, application_id=application_id)
+        form = ReviewDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose accept or reject."))
+            return self._back(application_id)
+        try:
+            services.document_review(document=document, actor=request.user, accepted=form.cleaned_data["accepted"],
+                                     reason=form.cleaned_data["reason"])  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(document)s: decision recorded.") % {"document": document.get_kind_display()})
+        return self._back(application_id)
+
+    def upload_document(self, request, application_id):
+        application = get_object_or_404(Application, pk=application_id)
+        if not request.user.has_perm("applicants.add_document"):
+            raise PermissionDenied
+        form = DocumentUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose the kind of document and a file."))
+            return self._back(application_id)
+        try:
+            document = services.document_upload(application=application, actor=request.user,
+                                                kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(document)s uploaded on the applicant's behalf.") % {"document": document.get_kind_display()},
+            )
+        return self._back(application_id)
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["application", "kind", "status", "uploaded_on_behalf", "created_at"]
+    list_filter = ["status", "kind", "uploaded_on_behalf"]
+    search_fields = ["=application__number", "=application__nik"]
+    list_select_related = ["application"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # reviewed from the application page, through the service
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "application", "actor", "action", "from_status", "to_status", "reason"]
+    list_filter = ["action", "public"]
+    search_fields = ["=application__number", "actor__email", "action"]
+    list_select_related = ["application", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

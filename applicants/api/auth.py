@@ -1,0 +1,193 @@
+"""Accounts over the API: register, sign in (JWT), verify e-mail, reset password."""
+
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from applicants import login_guard, services
+from applicants.models import User
+from applicants.notifications import send_verification_email
+from applicants.tokens import email_verification_token
+from mpaspor.errors import DomainError
+from mpaspor.throttling import client_address, throttle
+
+
+class AccountOut(serializers.ModelSerializer):
+    name = serializers.CharField(source="full_name")
+    email_verified = serializers.BooleanField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "phone", "email_verified", "language", "date_joined"]
+
+
+class RegisterIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    name = serializers.CharField(max_length=150, required=False, help_text="Full name as on the e-KTP.")
+    full_name = serializers.CharField(max_length=150, required=False, help_text="Alias of `name`.")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if not (attrs.get("name") or attrs.get("full_name")):
+            raise serializers.ValidationError({"name": [_("This field is required.")]})
+        return attrs
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [throttle("register_address", per_account=False)]
+
+    @extend_schema(request=RegisterIn, responses={201: AccountOut}, tags=["auth"], summary="Create an account")
+    def post(self, request):
+        data = RegisterIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = services.user_register(
+            email=v["email"],
+            password=v["password"],
+            full_name=v.get("name") or v.get("full_name"),
+            phone=v.get("phone", ""),
+            language="en" if (get_language() or "").startswith("en") else "id",
+        )
+        return Response(AccountOut(user).data, status=status.HTTP_201_CREATED)
+
+
+class EmailTokenObtainSerializer(TokenObtainPairSerializer):
+    def validate(self, attrs):
+        attrs[self.username_field] = User.objects.normalize_email(attrs.get(self.username_field))
+        return super().validate(attrs)
+
+
+class TokenView(TokenObtainPairView):
+    """Sign in with e-mail and password; failed attempts are counted against guessing."""
+
+    serializer_class = EmailTokenObtainSerializer
+    throttle_classes = [throttle("signin_address", per_account=False)]
+
+    @extend_schema(tags=["auth"], summary="Sign in: e-mail and password to access and refresh tokens")
+    def post(self, request, *args, **kwargs):
+        email = str(request.data.get("email", "")) if isinstance(request.data, dict) else ""
+        address = client_address(request)
+        login_guard.check(email, address)
+        try:
+            response = super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            login_guard.record_failure(email, address)
+            raise DomainError(
+                "invalid_credentials", _("The e-mail address or password is wrong."), status=401
+            ) from None
+        login_guard.record_success(email, address)
+        return response
+
+
+class RefreshView(TokenRefreshView):
+    @extend_schema(tags=["auth"], summary="Renew the access token")
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class MeView(APIView):
+    @extend_schema(responses=AccountOut, tags=["auth"], summary="The signed-in account")
+    def get(self, request):
+        return Response(AccountOut(request.user).data)
+
+
+def _user_from_uid(uid: str):
+    try:
+        return User.objects.get(pk=force_str(urlsafe_base64_decode(uid)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+
+
+class VerifyEmailIn(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class VerifyEmailView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=VerifyEmailIn, responses={200: AccountOut}, tags=["auth"], summary="Confirm an e-mail address"
+    )
+    def post(self, request):
+        data = VerifyEmailIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = _user_from_uid(data.validated_data["uid"])
+        if user is None or not email_verification_token.check_token(user, data.validated_data["token"]):
+            raise DomainError("invalid_link", _("This confirmation link is invalid or has already been used."))
+        return Response(AccountOut(services.user_verify_email(user=user)).data)
+
+
+class ResendVerificationView(APIView):
+    throttle_classes = [throttle("register_address", per_account=True)]
+
+    @extend_schema(request=None, responses={202: None}, tags=["auth"], summary="Send the confirmation e-mail again")
+    def post(self, request):
+        if not request.user.email_verified:
+            send_verification_email(request.user)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [throttle("register_address", per_account=False)]
+
+    @extend_schema(request=PasswordResetIn, responses={202: None}, tags=["auth"],
+                   summary="E-mail a password-reset link (answers the same whether or not the account exists)")  # fmt: skip
+    def post(self, request):
+        data = PasswordResetIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        form = PasswordResetForm({"email": User.objects.normalize_email(data.validated_data["email"])})
+        if form.is_valid():
+            form.save(
+                request=request,
+                subject_template_name="registration/password_reset_subject.txt",
+                email_template_name="registration/password_reset_email.html",
+            )
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmIn(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=PasswordResetConfirmIn, responses={200: None}, tags=["auth"], summary="Set a new password")
+    def post(self, request):
+        data = PasswordResetConfirmIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = _user_from_uid(data.validated_data["uid"])
+        if user is None or not default_token_generator.check_token(user, data.validated_data["token"]):
+            raise DomainError("invalid_link", _("This password-reset link is invalid or has already been used."))
+        password = data.validated_data["new_password"]
+        form = SetPasswordForm(user, {"new_password1": password, "new_password2": password})
+        if not form.is_valid():
+            raise DomainError("invalid", _("Please choose a stronger password."),
+                              fields={"new_password": form.errors.get("new_password2", [])})  # fmt: skip
+        form.save()
+        return Response({"detail": _("Your password has been changed. You can now sign in.")})

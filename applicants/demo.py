@@ -1,0 +1,32 @@
+"""Demo accounts for `seed_demo`. Passwords are for a developer's machine only."""
+
+from applicants.models import User
+from applicants.roles import CUSTOMER_SERVICE, ensure_roles
+
+DEMO_PASSWORD = "paspor-demo-2026"  # noqa: S105 - demo data for a local machine
+DEMO_ACCOUNTS = [
+    # email, name, staff role (None: applicant; "superuser": everything)
+    ("admin@mpaspor.localhost", "Admin Kantor", "superuser"),
+    ("cs@mpaspor.localhost", "Siti Layanan", CUSTOMER_SERVICE),
+    ("pemohon@mpaspor.localhost", "Budi Santoso", None),
+]
+
+
+def seed_accounts() -> list[tuple[str, str, str]]:
+    groups = ensure_roles()
+    created = []
+    for email, name, role in DEMO_ACCOUNTS:
+        user, _new = User.objects.get_or_create(email=email, defaults={"full_name": name})
+        user.full_name = name
+        user.is_staff = role is not None
+        user.is_superuser = role == "superuser"
+        if user.email_verified_at is None:
+            from django.utils import timezone
+
+            user.email_verified_at = timezone.now()
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if role in groups:
+            user.groups.add(groups[role])
+        created.append((email, DEMO_PASSWORD, role or "applicant"))
+    return created

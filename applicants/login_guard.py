@@ -1,0 +1,57 @@
+"""Slow down password guessing: count failed sign-ins per address and per account.
+
+Limits are per (e-mail, network address) pair and, more loosely, per network address, so
+an attacker cannot lock a person out from elsewhere and one NAT address shared by many
+phones is not blocked by one person's typos.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from mpaspor.errors import DomainError
+
+ADDRESS_FACTOR = 10
+
+
+def _keys(email: str, address: str) -> list[tuple[str, int]]:
+    limit = settings.LOGIN_MAX_FAILURES
+    return [(f"login-fail:p:{email}:{address}", limit), (f"login-fail:a:{address}", limit * ADDRESS_FACTOR)]
+
+
+def check(email: str, address: str) -> None:
+    now = time.time()
+    for key, _limit in _keys(email.lower(), address):
+        until = cache.get(f"{key}:until")
+        if until and until > now:
+            wait = int(until - now) + 1
+            raise DomainError(
+                "too_many_attempts",
+                _("Too many failed sign-in attempts. Please wait %(minutes)s minute(s) or reset your password.")
+                % {"minutes": (wait + 59) // 60},
+                status=429,
+                retry_after=wait,
+            )
+
+
+def record_failure(email: str, address: str) -> None:
+    lockout = settings.LOGIN_LOCKOUT_SECONDS
+    for key, limit in _keys(email.lower(), address):
+        cache.add(key, 0, timeout=lockout)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=lockout)
+            count = 1
+        if count >= limit:
+            cache.set(f"{key}:until", time.time() + lockout, timeout=lockout)
+            cache.delete(key)
+
+
+def record_success(email: str, address: str) -> None:
+    key, _limit = _keys(email.lower(), address)[0]
+    cache.delete(key)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from applicants.demo import seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Load demo data: staff and applicant accounts, offices, sessions, fees. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        accounts = seed_accounts()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
+        for email, password, role in accounts:
+            self.stdout.write(f"  {role:<18} {email:<28} {password}")

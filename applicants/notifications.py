@@ -1,0 +1,56 @@
+"""Messages to applicants. E-mail today; SMS or WhatsApp later behind the same `notify`."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from applicants.tokens import email_verification_token
+
+logger = logging.getLogger(__name__)
+
+
+def notify(user, template: str, context: dict) -> None:
+    """Send one message, rendered in the person's own language.
+
+    `template` names `templates/notifications/<template>_subject.txt` and `_body.txt`.
+    A failing mail server must not undo the action that caused the message.
+    """
+    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+        context = {"user": user, "site_url": settings.SITE_URL, **context}
+        subject = " ".join(render_to_string(f"notifications/{template}_subject.txt", context).split())
+        body = render_to_string(f"notifications/{template}_body.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception:  # noqa: BLE001 - logged; the message is not worth a failed request
+        logger.exception("could not send %s to user %s", template, user.pk)
+
+
+def verification_link(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_verification_token.make_token(user)
+    return settings.SITE_URL + reverse("verify_email", args=[uid, token])
+
+
+def send_verification_email(user) -> None:
+    notify(user, "verify_email", {"link": verification_link(user)})
+
+
+def notify_document_rejected(document) -> None:
+    application = document.application
+    notify(
+        application.owner,
+        "document_rejected",
+        {
+            "application": application,
+            "document": document,
+            "link": settings.SITE_URL + reverse("application_documents", args=[application.pk]),
+        },
+    )

@@ -1,0 +1,61 @@
+"""Reads of applications and documents, scoped to who is asking.
+
+Another person's application is indistinguishable from one that does not exist: every
+lookup for an applicant filters by owner and answers 404 otherwise.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from applicants import rules
+from applicants.models import Application, AuditEntry, Document
+
+
+def applications_of(user) -> QuerySet[Application]:
+    return Application.objects.filter(owner=user).order_by("-created_at")
+
+
+def application_of(user, application_id) -> Application:
+    try:
+        return Application.objects.select_related("owner").get(pk=application_id, owner=user)
+    except (Application.DoesNotExist, ValidationError, ValueError, TypeError):  # bad UUIDs too
+        raise Http404 from None
+
+
+def document_of(user, application_id, document_id) -> Document:
+    application = application_of(user, application_id)
+    try:
+        return application.documents.get(pk=document_id)
+    except (Document.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+
+
+def document_for_download(user, document_id) -> Document:
+    """The owner, or staff allowed to view documents, may fetch the file."""
+    documents = Document.objects.select_related("application")
+    if not (user.is_staff and user.has_perm("applicants.view_document")):
+        documents = documents.filter(application__owner=user)
+    try:
+        return documents.get(pk=document_id)
+    except (Document.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+
+
+def documents_checklist(application: Application) -> list[dict]:
+    """Each required document with what has been uploaded for it, for the upload page."""
+    values = {field: getattr(application, field) for field in rules.EDITABLE_FIELDS}
+    uploaded = {doc.kind: doc for doc in application.documents.all()}
+    out = []
+    for requirement in rules.required_documents(values):
+        documents = [uploaded[kind] for kind in requirement.kinds if kind in uploaded]
+        out.append(
+            {"requirement": requirement, "documents": documents, "done": any(d.status != "rejected" for d in documents)}
+        )
+    return out
+
+
+def timeline_of(application: Application) -> QuerySet[AuditEntry]:
+    return application.audit_entries.filter(public=True).select_related("actor").order_by("created_at", "id")

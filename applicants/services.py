@@ -1,0 +1,347 @@
+"""Every write to accounts, applications and documents.
+
+Each function is one business action, runs in a transaction, checks who may do it and
+when, and leaves an audit row. Web views, API views and the admin all call these.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applicants import identity, rules, uploads
+from applicants.audit import log_action
+from applicants.models import (
+    Application,
+    ApplicationStatus,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    User,
+)
+from applicants.notifications import notify_document_rejected, send_verification_email
+from mpaspor.errors import DomainError
+
+S = ApplicationStatus
+FINISHED_STATUSES = {S.COLLECTED, S.DELIVERED, S.CANCELLED, S.REFUSED}
+# The applicant may correct biodata until the fee is paid; the price-fixing fields only
+# until a place is booked, because the bill was issued for them.
+OWNER_BIODATA_STATUSES = {S.DRAFT, S.SUBMITTED, S.BOOKED, S.EXPIRED}
+OWNER_PRODUCT_STATUSES = {S.DRAFT, S.SUBMITTED, S.EXPIRED}
+# After payment a rejected document can still be replaced, until the interview.
+OWNER_REPLACE_REJECTED_STATUSES = {S.PAID, S.CHECKED_IN}
+STAFF_CORRECTION_STATUSES = {S.DRAFT, S.SUBMITTED, S.BOOKED, S.EXPIRED, S.PAID, S.CHECKED_IN, S.INTERVIEWED}
+
+
+# --- Accounts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, full_name: str, phone: str = "", language: str = "id") -> User:
+    email = User.objects.normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    try:
+        full_name = identity.check_person_name(full_name)
+    except identity.IdentityError as exc:
+        errors["full_name"] = [str(exc)]
+    if phone:
+        try:
+            phone = identity.check_phone(phone)
+        except identity.IdentityError as exc:
+            errors["phone"] = [str(exc)]
+    candidate = User(email=email, full_name=full_name, phone=phone)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise DomainError(
+            "invalid", _("Some of the information is not valid. Please check the marked fields."), fields=errors
+        )
+    if User.objects.filter(email=email).exists():
+        raise _email_taken()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email, password=password, full_name=full_name, phone=phone, language=language
+            )
+    except IntegrityError:  # the same address registered at the same moment
+        raise _email_taken() from None
+    log_action(None, user, "account_registered", data={"user": user.pk}, public=False)
+    transaction.on_commit(lambda: send_verification_email(user))
+    return user
+
+
+def _email_taken() -> DomainError:
+    message = _("An account with this email address already exists. Sign in, or reset the password if you forgot it.")
+    return DomainError("email_taken", message, status=409, fields={"email": [message]})
+
+
+@transaction.atomic
+def user_verify_email(*, user: User) -> User:
+    updated = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(email_verified_at=timezone.now())
+    if updated:
+        log_action(None, user, "email_verified", data={"user": user.pk}, public=False)
+    user.refresh_from_db(fields=["email_verified_at"])
+    return user
+
+
+# --- Applications -------------------------------------------------------------------------
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _values_of(application: Application) -> dict:
+    return {field: getattr(application, field) for field in rules.EDITABLE_FIELDS}
+
+
+def _invalid(fields: dict[str, list[str]]) -> DomainError:
+    return DomainError(
+        "invalid", _("Some of the information is not valid. Please check the marked fields."), fields=fields
+    )
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@transaction.atomic
+def application_create(*, owner: User, data: dict) -> Application:
+    """Start a draft. Partial data is fine; whatever is given must already be valid."""
+    # Lock the account so two simultaneous creations cannot both slip under the cap.
+    User.objects.select_for_update().filter(pk=owner.pk).first()
+    active = Application.objects.filter(owner=owner).exclude(status__in=FINISHED_STATUSES).count()
+    if active >= settings.MAX_ACTIVE_APPLICATIONS_PER_ACCOUNT:
+        raise DomainError(
+            "too_many_applications",
+            _("An account may have at most %(count)s applications in progress. Finish or cancel one first.")
+            % {"count": settings.MAX_ACTIVE_APPLICATIONS_PER_ACCOUNT},
+            status=409,
+        )
+    clean, errors = rules.clean_values(data)
+    application = Application(owner=owner, **clean)
+    errors.update({k: v for k, v in rules.check_consistency(_values_of(application)).items() if k not in errors})
+    if errors:
+        raise _invalid(errors)
+    application.save()
+    log_action(application, owner, "application_created", to_status=S.DRAFT)
+    return application
+
+
+def _prepare_update(application: Application, actor: User, data: dict) -> tuple[dict, dict]:
+    """Check a correction without writing: return (changed fields as [old, new], new values)."""
+    by_staff = actor.pk != application.owner_id
+    if by_staff:
+        if not actor.has_perm("applicants.change_application"):
+            raise DomainError("permission_denied", _("You may not correct applications."), status=403)
+        if application.status not in STAFF_CORRECTION_STATUSES:
+            raise _not_editable(application)
+    else:
+        if application.status not in OWNER_BIODATA_STATUSES:
+            raise _not_editable(application)
+        locked = [f for f in rules.PRODUCT_FIELDS if f in data and application.status not in OWNER_PRODUCT_STATUSES]
+        locked = [f for f in locked if data[f] != getattr(application, f)]
+        if locked:
+            message = _(
+                "The passport type, validity, service and reason cannot change once a place is booked; cancel the booking first."
+            )
+            raise DomainError("product_locked", message, status=409, fields={f: [message] for f in locked})
+
+    clean, errors = rules.clean_values(data)
+    if errors:
+        raise _invalid(errors)
+    before = _values_of(application)
+    after = {**before, **clean}
+    if application.status == S.DRAFT:
+        problems = rules.check_consistency(after)
+    else:
+        # Once submitted, a correction must leave the application complete.
+        problems = {k: v for k, v in rules.submission_problems(after, {}).items() if not k.startswith("documents.")}
+    if problems:
+        raise _invalid(problems)
+    changed = {f: [_jsonable(before[f]), _jsonable(after[f])] for f in clean if before[f] != after[f]}
+    return changed, after
+
+
+def application_check_update(*, application: Application, actor: User, data: dict) -> None:
+    """Raise the DomainError that `application_update` would, without changing anything."""
+    _prepare_update(application, actor, data)
+
+
+@transaction.atomic
+def application_update(*, application: Application, actor: User, data: dict, reason: str = "") -> Application:
+    """Correct an application. Staff corrections are recorded as such, with their reason."""
+    application = _lock(application)
+    changed, after = _prepare_update(application, actor, data)
+    if not changed:
+        return application
+    for field in changed:
+        setattr(application, field, after[field])
+    application.save()
+    log_action(
+        application,
+        actor,
+        "application_corrected_by_staff" if actor.pk != application.owner_id else "application_updated",
+        from_status=application.status,
+        to_status=application.status,
+        reason=reason,
+        data={"changed": changed},
+    )
+    return application
+
+
+def _not_editable(application: Application) -> DomainError:
+    return DomainError(
+        "not_editable",
+        _("This application can no longer be changed (status: %(status)s).")
+        % {"status": application.get_status_display()},
+        status=409,
+    )
+
+
+def application_problems(application: Application) -> dict[str, list[str]]:
+    present = dict(application.documents.values_list("kind", "status"))
+    return rules.submission_problems(_values_of(application), present)
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor: User) -> Application:
+    """Check completeness and submit. Submitting twice is harmless (a flaky network retries)."""
+    application = _lock(application)
+    if application.status != S.DRAFT:
+        if application.status in OWNER_BIODATA_STATUSES | OWNER_REPLACE_REJECTED_STATUSES:
+            return application
+        raise _not_editable(application)
+    problems = application_problems(application)
+    if problems:
+        count = len(problems)
+        raise DomainError(
+            "application_incomplete",
+            _("The application is not complete yet: %(count)s item(s) need your attention.") % {"count": count},
+            fields=problems,
+        )
+    application.status = S.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    log_action(application, actor, "application_submitted", from_status=S.DRAFT, to_status=S.SUBMITTED)
+    return application
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+def document_upload(*, application: Application, actor: User, kind: str, upload) -> Document:
+    """Store a document, replacing the current one of the same kind.
+
+    Decoding and re-encoding happen before the transaction: they are slow and need no lock.
+    """
+    if kind not in DocumentKind.values:
+        message = _("Choose what kind of document this is.")
+        raise DomainError("invalid", message, fields={"kind": [message]})
+    processed = uploads.process_upload(upload)
+    return _document_store(application=application, actor=actor, kind=kind, processed=processed)
+
+
+@transaction.atomic
+def _document_store(*, application, actor, kind, processed: uploads.ProcessedFile) -> Document:
+    application = _lock(application)
+    on_behalf = actor.pk != application.owner_id
+    current = Document.objects.filter(application=application, kind=kind).first()
+    if on_behalf:
+        if not actor.has_perm("applicants.add_document") or application.status not in STAFF_CORRECTION_STATUSES:
+            raise DomainError("permission_denied", _("You may not upload documents for this application."), status=403)
+    elif application.status not in OWNER_BIODATA_STATUSES and not (
+        application.status in OWNER_REPLACE_REJECTED_STATUSES and current and current.status == DocumentStatus.REJECTED
+    ):
+        raise DomainError(
+            "documents_locked",
+            _("Documents can no longer be changed here; only a rejected document can be sent again."),
+            status=409,
+        )
+    if current is not None:
+        _delete_file_after_commit(current)
+        current.delete()
+    document = Document(
+        application=application,
+        kind=kind,
+        content_type=processed.content_type,
+        original_name=processed.original_name,
+        size=processed.size,
+        sha256=processed.sha256,
+        width=processed.width,
+        height=processed.height,
+        page_count=processed.page_count,
+        quality_warnings=processed.warnings,
+        uploaded_by=actor,
+        uploaded_on_behalf=on_behalf,
+    )
+    document.file.save("upload", ContentFile(processed.content), save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.storage.delete(document.file.name)
+        raise
+    log_action(
+        application,
+        actor,
+        "document_uploaded_by_staff" if on_behalf else "document_uploaded",
+        data={"kind": kind, "replaced": current is not None},
+    )
+    return document
+
+
+def _delete_file_after_commit(document: Document) -> None:
+    storage, name = document.file.storage, document.file.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def document_delete(*, document: Document, actor: User) -> None:
+    application = _lock(document.application)
+    if actor.pk != application.owner_id or application.status != S.DRAFT:
+        raise DomainError(
+            "documents_locked",
+            _("A document can only be removed while the application is a draft; upload a new one to replace it."),
+            status=409,
+        )
+    _delete_file_after_commit(document)
+    document.delete()
+    log_action(application, actor, "document_removed", data={"kind": document.kind})
+
+
+@transaction.atomic
+def document_review(*, document: Document, actor: User, accepted: bool, reason: str = "") -> Document:
+    """Staff accept a document, or reject it with a reason the applicant will read."""
+    if not actor.has_perm("applicants.review_document"):
+        raise DomainError("permission_denied", _("You may not review documents."), status=403)
+    reason = " ".join((reason or "").split())
+    if not accepted and not reason:
+        message = _("Tell the applicant why the document is rejected.")
+        raise DomainError("reason_required", message, fields={"reason": [message]})
+    application = _lock(document.application)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    old = document.status
+    document.status = DocumentStatus.ACCEPTED if accepted else DocumentStatus.REJECTED
+    document.rejection_reason = "" if accepted else reason
+    document.reviewed_by = actor
+    document.reviewed_at = timezone.now()
+    document.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+    log_action(
+        application,
+        actor,
+        "document_accepted" if accepted else "document_rejected",
+        reason=document.rejection_reason,
+        data={"kind": document.kind, "from": old},
+    )
+    if not accepted:
+        transaction.on_commit(lambda: notify_document_rejected(document))
+    return document

@@ -1,0 +1,136 @@
+"""Rate limits shared by the web views and the API.
+
+`RATE_LIMITS` is `off` (no limits, for load tests), empty (the defaults below) or a
+comma-separated list of overrides such as `booking_account=5/hour,register_address=off`.
+Limits per network address are loose on purpose: Indonesian mobile networks put many
+people behind one carrier-grade NAT address.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+from rest_framework.throttling import BaseThrottle
+
+from mpaspor.errors import DomainError
+
+DEFAULT_RATES = {
+    "register_address": "60/hour",
+    "signin_address": "120/min",
+    "write_account": "240/min",
+    "upload_account": "120/hour",
+    "booking_account": "30/hour",
+    "booking_address": "300/hour",
+    "read_address": "1200/min",
+}
+_PERIODS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    period: int
+
+
+def parse_rate(text: str) -> Rate | None:
+    if text.strip().lower() == "off":
+        return None
+    count, _sep, unit = text.strip().partition("/")
+    return Rate(limit=int(count), period=_PERIODS[unit.strip().lower()])
+
+
+def rate_for(scope: str) -> Rate | None:
+    configured = (settings.RATE_LIMITS or "").strip()
+    if configured.lower() == "off":
+        return None
+    rates = dict(DEFAULT_RATES)
+    for item in filter(None, (part.strip() for part in configured.split(","))):
+        name, _sep, value = item.partition("=")
+        rates[name.strip()] = value.strip()
+    text = rates.get(scope)
+    return parse_rate(text) if text else None
+
+
+def client_address(request) -> str:
+    """The caller's address: REMOTE_ADDR, or the proxy-added X-Forwarded-For entry when
+    NUM_PROXIES trusted proxies sit in front (never a client-supplied value)."""
+    proxies = getattr(settings, "NUM_PROXIES", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def hit(scope: str, ident: str) -> int | None:
+    """Count one request against `scope` for `ident`; return seconds to wait if over."""
+    rate = rate_for(scope)
+    if rate is None:
+        return None
+    now = int(time.time())
+    window = now - now % rate.period
+    key = f"rl:{scope}:{ident}:{window}"
+    cache.add(key, 0, timeout=rate.period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=rate.period + 1)
+        count = 1
+    if count > rate.limit:
+        return window + rate.period - now
+    return None
+
+
+def enforce(scope: str, ident: str) -> None:
+    """Raise the `rate_limited` domain error when `ident` is over its `scope` limit."""
+    wait = hit(scope, ident)
+    if wait is not None:
+        raise DomainError(
+            "rate_limited",
+            _("Too many requests. Please wait %(seconds)s seconds and try again.") % {"seconds": wait},
+            status=429,
+            retry_after=max(wait, 1),
+        )
+
+
+class ScopedThrottle(BaseThrottle):
+    """DRF throttle for one scope; subclasses set `scope` and whether it is per account."""
+
+    scope = ""
+    per_account = True
+
+    def allow_request(self, request, view):
+        user = getattr(request, "user", None)
+        if self.per_account and user is not None and user.is_authenticated:
+            ident = f"u{user.pk}"
+        else:
+            ident = f"a{client_address(request)}"
+        self._wait = hit(self.scope, ident)
+        return self._wait is None
+
+    def wait(self):
+        return self._wait
+
+
+def throttle(scope_name: str, *, per_account: bool = True) -> type[ScopedThrottle]:
+    return type(
+        f"{scope_name.title().replace('_', '')}Throttle",
+        (ScopedThrottle,),
+        {"scope": scope_name, "per_account": per_account},
+    )

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mpaspor import api, web
+
+admin.site.site_header = _("M-Paspor: immigration office")
+admin.site.site_title = _("M-Paspor staff")
+admin.site.index_title = _("Office work")
+
+urlpatterns = [
+    path("api/v1/", include(api.urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", web.health, name="health"),
+    path("", include("applicants.urls")),
+]
+
+handler400 = web.bad_request
+handler403 = web.permission_denied
+handler404 = web.page_not_found
+handler500 = web.server_error

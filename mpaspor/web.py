@@ -1,0 +1,60 @@
+"""Helpers shared by the web views of every app, and the error pages.
+
+Paths under /api/ get the API's JSON error shape; everything else gets a page.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from mpaspor.errors import DomainError
+
+
+def form_error(form, exc: DomainError) -> None:
+    """Show a domain refusal on the form: per field where the form has it, else at the top."""
+    placed = False
+    for field, messages in exc.fields.items():
+        name = field if field in form.fields else None
+        for message in messages:
+            form.add_error(name, message)
+            placed = True
+    if not placed or not exc.fields:
+        form.add_error(None, exc.message)
+
+
+def _error(request, status: int, code: str, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "detail": message, "fields": {}}, status=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "bad_request", _("The request could not be understood."))
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, "permission_denied", _("You do not have access to this page."))
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+def server_error(request):
+    return _error(request, 500, "server_error", _("Something went wrong on our side. Please try again."))
+
+
+def domain_error_page(request, exc: DomainError):
+    response = _error(request, exc.status, exc.code, exc.message)
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@never_cache
+def health(request):
+    """The trivial view that benchmarks compare against; touches nothing."""
+    return HttpResponse("ok", content_type="text/plain")

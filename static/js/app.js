@@ -1,0 +1,42 @@
+// Progressive enhancement only: every page works without this script.
+// Large photos are shrunk on the phone before upload (a 12 MP photo becomes a few hundred
+// kilobytes), and uploads show progress, because mobile data is slow and costs money.
+(function () {
+  "use strict";
+  var MAX_EDGE = 2000, SHRINK_ABOVE = 1500000;
+
+  function shrink(file) {
+    return new Promise(function (resolve) {
+      if (!/^image\/(jpeg|png)$/.test(file.type) || file.size < SHRINK_ABOVE || !window.createImageBitmap) return resolve(file);
+      createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+        var scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(bitmap.width * scale); canvas.height = Math.round(bitmap.height * scale);
+        canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+        canvas.toBlob(function (blob) {
+          resolve(blob && blob.size < file.size ? new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" }) : file);
+        }, "image/jpeg", 0.85);
+      }, function () { resolve(file); });
+    });
+  }
+
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var input = form.querySelector("input[type=file]");
+      if (!input || !input.files.length || !window.FormData || !window.XMLHttpRequest) return;
+      event.preventDefault();
+      var button = form.querySelector("button"), bar = form.querySelector("progress");
+      button.disabled = true;
+      shrink(input.files[0]).then(function (file) {
+        var data = new FormData(form);
+        data.set("file", file, file.name);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.action || window.location.href);
+        if (bar) { bar.hidden = false; xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = 100 * e.loaded / e.total; }; }
+        xhr.onload = function () { document.open(); document.write(xhr.responseText); document.close(); history.replaceState(null, "", xhr.responseURL); };
+        xhr.onerror = function () { button.disabled = false; if (bar) bar.hidden = true; form.submit(); };
+        xhr.send(data);
+      });
+    });
+  });
+})();
