@@ -13,4 +13,4 @@ format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 messages:  ## refresh the translation catalogues after changing texts
-	.venv/bin/python manage.py makemessages -l id -l en --ignore ".venv/*" --ignore "bench/*" --no-obsolete
+	.venv/bin/python manage.py makemessages -l id --ignore ".venv/*" --ignore "bench/*" --no-obsolete

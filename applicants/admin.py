@@ -128,9 +128,6 @@ class ApplicationAdmin(admin.ModelAdmin):
             services.application_update(application=Application.objects.get(pk=obj.pk), actor=request.user,
                                         data=changed, reason=form.cleaned_data.get("correction_reason", ""))  # fmt: skip
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the only inline is the read-only audit log
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = get_object_or_404(Application, pk=object_id) if object_id else None
         extra_context = extra_context or {}

@@ -64,7 +64,7 @@ def test_the_elderly_lane_needs_sixty_years():
     assert rules.check_consistency({"date_of_birth": years_ago(61), "priority_reason": "elderly"}) == {}
 
 
-def test_a_rejected_document_is_reported_as_rejected_not_missing():
+def test_a_rejected_document_is_reported_as_rejected_not_missing(english):
     values = {"date_of_birth": date(1990, 1, 1), "reason": "new"}
     problems = rules.submission_problems(values, {"ktp": "rejected", "kk": "pending", "diploma": "accepted"})
     assert "rejected" in problems["documents.ktp"][0]

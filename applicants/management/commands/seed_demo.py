@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from applicants.demo import seed_accounts
+from billing import fee_schedule
+from billing.models import Fee
 
 
 class Command(BaseCommand):
@@ -9,6 +11,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        fee_schedule.load(Fee)
         accounts = seed_accounts()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for email, password, role in accounts:
