@@ -16,7 +16,9 @@ def test_every_message_has_an_indonesian_translation():
     catalogue = settings.BASE_DIR / "locale" / "id" / "LC_MESSAGES" / "django.po"
     untranslated = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", str(catalogue)],
                                   capture_output=True, text=True, check=True).stdout  # fmt: skip
-    fuzzy = subprocess.run(["msgattrib", "--only-fuzzy", str(catalogue)], capture_output=True, text=True, check=True).stdout
+    fuzzy = subprocess.run(
+        ["msgattrib", "--only-fuzzy", str(catalogue)], capture_output=True, text=True, check=True
+    ).stdout
     assert untranslated.count("msgid ") <= 1, untranslated[:2000]  # the header only
     assert fuzzy.count("msgid ") == 0, fuzzy[:2000]
 
