@@ -35,7 +35,6 @@ ACTION_LABELS = {
     "application_created": gettext_lazy("Application started"),
     "application_updated": gettext_lazy("Application details changed"),
     "application_corrected_by_staff": gettext_lazy("Details corrected by an officer"),
-    "application_submitted": gettext_lazy("Application submitted"),
     "document_uploaded": gettext_lazy("Document uploaded: %(kind)s"),
     "document_uploaded_by_staff": gettext_lazy("Document uploaded by an officer on your behalf: %(kind)s"),
     "document_removed": gettext_lazy("Document removed: %(kind)s"),

@@ -230,6 +230,13 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
+        permissions = [
+            ("check_in_application", _("Can check applicants in at the office")),
+            ("interview_application", _("Can interview and record photo and fingerprints")),
+            ("decide_application", _("Can approve, refuse or cancel applications")),
+            ("issue_passport", _("Can record printing and dispatch of passports")),
+            ("hand_over_passport", _("Can hand passports over at the office")),
+        ]
         indexes = [models.Index(fields=["owner", "status"])]
 
     def __str__(self):

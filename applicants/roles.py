@@ -15,7 +15,8 @@ ROLES = {
         [
             "applicants.view_application", "applicants.change_application", "applicants.view_document",
             "applicants.add_document", "applicants.review_document", "applicants.view_auditentry",
-            "billing.view_fee",
+            "applicants.check_in_application", "billing.view_fee", "queueing.view_office", "queueing.view_sessionslot",
+            "queueing.view_booking", "queueing.special_reschedule", "queueing.view_queueticket",
         ],
     ),
 }  # fmt: skip

@@ -35,6 +35,8 @@ BIODATA_FIELDS = (
     "naturalised", "name_changed", "priority_reason",
 )  # fmt: skip
 EDITABLE_FIELDS = PRODUCT_FIELDS + BIODATA_FIELDS
+# Once a place is booked it belongs to this person: these cannot change (no selling a place on).
+IDENTITY_FIELDS = ("nik", "full_name", "date_of_birth", "sex")
 
 REQUIRED_FIELDS = (
     "passport_type", "validity_years", "reason", "purpose", "nik", "kk_number", "full_name", "sex",
@@ -66,6 +68,21 @@ def is_adult(values: dict, on: date | None = None) -> bool | None:
     if born is None:
         return None
     return age_on(born, on or today()) >= ADULT_AGE
+
+
+def values_of(application) -> dict:
+    return {field: getattr(application, field) for field in EDITABLE_FIELDS}
+
+
+def priority_eligible(values: dict, on: date | None = None) -> bool:
+    """May use the priority lane: declared (checked at the counter) or by age."""
+    if values.get("priority_reason"):
+        return True
+    born = values.get("date_of_birth")
+    if born is None:
+        return False
+    age = age_on(born, on or today())
+    return age >= ELDERLY_AGE or age < YOUNG_CHILD_AGE
 
 
 def clean_values(data: dict) -> tuple[dict, dict[str, list[str]]]:

@@ -46,7 +46,7 @@ def document_for_download(user, document_id) -> Document:
 
 def documents_checklist(application: Application) -> list[dict]:
     """Each required document with what has been uploaded for it, for the upload page."""
-    values = {field: getattr(application, field) for field in rules.EDITABLE_FIELDS}
+    values = rules.values_of(application)
     uploaded = {doc.kind: doc for doc in application.documents.all()}
     out = []
     for requirement in rules.required_documents(values):

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants import identity, rules, uploads
+from applicants import identity, rules, uploads, workflow
 from applicants.audit import log_action
 from applicants.models import (
     Application,
@@ -100,10 +100,6 @@ def _lock(application: Application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
 
 
-def _values_of(application: Application) -> dict:
-    return {field: getattr(application, field) for field in rules.EDITABLE_FIELDS}
-
-
 def _invalid(fields: dict[str, list[str]]) -> DomainError:
     return DomainError(
         "invalid", _("Some of the information is not valid. Please check the marked fields."), fields=fields
@@ -129,7 +125,7 @@ def application_create(*, owner: User, data: dict) -> Application:
         )
     clean, errors = rules.clean_values(data)
     application = Application(owner=owner, **clean)
-    errors.update({k: v for k, v in rules.check_consistency(_values_of(application)).items() if k not in errors})
+    errors.update({k: v for k, v in rules.check_consistency(rules.values_of(application)).items() if k not in errors})
     if errors:
         raise _invalid(errors)
     application.save()
@@ -155,11 +151,19 @@ def _prepare_update(application: Application, actor: User, data: dict) -> tuple[
                 "The passport type, validity, service and reason cannot change once a place is booked; cancel the booking first."
             )
             raise DomainError("product_locked", message, status=409, fields={f: [message] for f in locked})
+        bound = [f for f in rules.IDENTITY_FIELDS if f in data and application.status not in (S.DRAFT, S.SUBMITTED)]
+        bound = [f for f in bound if data[f] != getattr(application, f)]
+        if bound:
+            message = _(
+                "A booked place belongs to the person it was booked for: the NIK, name, date of birth and sex "
+                "cannot change. Cancel the booking first."
+            )
+            raise DomainError("identity_locked", message, status=409, fields={f: [message] for f in bound})
 
     clean, errors = rules.clean_values(data)
     if errors:
         raise _invalid(errors)
-    before = _values_of(application)
+    before = rules.values_of(application)
     after = {**before, **clean}
     if application.status == S.DRAFT:
         problems = rules.check_consistency(after)
@@ -210,7 +214,7 @@ def _not_editable(application: Application) -> DomainError:
 
 def application_problems(application: Application) -> dict[str, list[str]]:
     present = dict(application.documents.values_list("kind", "status"))
-    return rules.submission_problems(_values_of(application), present)
+    return rules.submission_problems(rules.values_of(application), present)
 
 
 @transaction.atomic
@@ -229,11 +233,9 @@ def application_submit(*, application: Application, actor: User) -> Application:
             _("The application is not complete yet: %(count)s item(s) need your attention.") % {"count": count},
             fields=problems,
         )
-    application.status = S.SUBMITTED
     application.submitted_at = timezone.now()
-    application.save(update_fields=["status", "submitted_at", "updated_at"])
-    log_action(application, actor, "application_submitted", from_status=S.DRAFT, to_status=S.SUBMITTED)
-    return application
+    application.save(update_fields=["submitted_at"])
+    return workflow.transition(application, "submit", actor)
 
 
 # --- Documents -------------------------------------------------------------------------------

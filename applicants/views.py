@@ -59,11 +59,14 @@ def _steps_context(application, current):
 @login_required
 def application_detail(request, application_id):
     application = selectors.application_of(request.user, application_id)
+    from queueing.selectors import active_booking
+
     return render(request, "applicants/detail.html", {
         "application": application,
         "problems": services.application_problems(application) if application.status == "draft" else {},
         "checklist": selectors.documents_checklist(application),
         "price": price_of_application(application),
+        "booking": active_booking(application),
     })  # fmt: skip
 
 

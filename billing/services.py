@@ -1,15 +1,17 @@
-"""Writes to the fee schedule (bills and payments arrive with the booking issue)."""
+"""Writes to the fee schedule, bills and payments."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.audit import log_action
-from billing.models import Fee
+from billing.models import Bill, BillStatus, Fee
+from billing.selectors import price_of_application
 from mpaspor.errors import DomainError
 
 
@@ -29,3 +31,36 @@ def fee_schedule(*, product: str, amount: int, effective_from: datetime, actor, 
     log_action(None, actor, "fee_scheduled", data={"product": product, "amount": amount,
                                                   "effective_from": effective_from.isoformat()}, public=False)  # fmt: skip
     return fee
+
+
+def bill_issue(*, application, at=None) -> Bill:
+    """A fresh billing code at the price in force now. Called inside the booking's transaction."""
+    at = at or timezone.now()
+    lines = price_of_application(application, at=at)
+    if not lines:
+        raise DomainError(
+            "no_price", _("There is no fee for this passport product; please check the passport type and validity.")
+        )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Bill.objects.create(
+                    application=application,
+                    amount=sum(line.amount for line in lines),
+                    lines=[{"product": line.product, "label": line.label, "amount": line.amount} for line in lines],
+                    payer_name=application.full_name,
+                    ministry_code=settings.SIMPONI_MINISTRY_CODE,
+                    echelon_code=settings.SIMPONI_ECHELON_CODE,
+                    work_unit_code=settings.SIMPONI_WORK_UNIT_CODE,
+                    account_code=settings.SIMPONI_ACCOUNT_CODE,
+                    issued_at=at,
+                    expires_at=at + timedelta(seconds=settings.BILL_TTL_SECONDS),
+                )
+        except IntegrityError:  # a billing-code collision: draw another
+            continue
+    raise DomainError("busy", _("The service is busy. Please try again in a moment."), status=503, retry_after=2)
+
+
+def bill_close(*, bill: Bill, status: str) -> bool:
+    """Mark an unpaid bill expired or cancelled; False if it was not unpaid any more."""
+    return bool(Bill.objects.filter(pk=bill.pk, status=BillStatus.UNPAID).update(status=status))

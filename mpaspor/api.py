@@ -22,6 +22,7 @@ from applicants.api import applications as app_api
 from applicants.api import auth as auth_api
 from billing import api as billing_api
 from mpaspor.errors import DomainError
+from queueing.api import views as queueing_api
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,9 @@ urlpatterns = [
         "auth/password-reset/confirm/", auth_api.PasswordResetConfirmView.as_view(), name="api_password_reset_confirm"
     ),
     path("fees/", billing_api.FeeListView.as_view(), name="api_fees"),
+    path("offices/", queueing_api.OfficeListView.as_view(), name="api_offices"),
+    path("offices/<slug:code>/availability/", queueing_api.AvailabilityView.as_view(), name="api_availability"),
+    path(APPLICATION + "booking/", queueing_api.BookingView.as_view(), name="api_booking"),
     path("applications/", app_api.ApplicationListView.as_view(), name="api_applications"),
     path(APPLICATION, app_api.ApplicationDetailView.as_view(), name="api_application"),
     path(APPLICATION + "submit/", app_api.SubmitView.as_view(), name="api_application_submit"),

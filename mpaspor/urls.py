@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", web.health, name="health"),
+    path("", include("queueing.urls")),
     path("", include("applicants.urls")),
 ]
 

@@ -19,6 +19,19 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests empty every table afterwards, data migrations' rows included;
+    put the fee schedule back for them."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from billing import fee_schedule
+        from billing.models import Fee
+
+        fee_schedule.load(Fee)
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     from applicants.storage import private_storage

@@ -127,3 +127,51 @@ def create_draft(owner=None, **overrides) -> Application:
     built = ApplicationFactory.build(**overrides)
     values = model_to_dict(built, fields=rules.EDITABLE_FIELDS)
     return services.application_create(owner=owner or UserFactory(), data=values)
+
+
+def ready_application(owner=None, **overrides) -> Application:
+    """A submitted application with its three documents, ready to book.
+
+    Rows are written directly (no image decoding) so tests can make hundreds quickly; the
+    document files are one shared small JPEG.
+    """
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from applicants.models import Document
+    from applicants.storage import private_storage
+
+    storage = private_storage()
+    name = "documents/shared-test-photo.jpg"
+    if not storage.exists(name):
+        storage.save(name, ContentFile(jpeg_bytes(size=(64, 48))))
+    fields = {"status": "submitted", "submitted_at": timezone.now(), **overrides}
+    application = ApplicationFactory(owner=owner or UserFactory(), **fields)
+    Document.objects.bulk_create([
+        Document(application=application, kind=kind, file=name, content_type="image/jpeg", size=1, sha256="0" * 64)
+        for kind in ("ktp", "kk", "birth_certificate")
+    ])  # fmt: skip
+    return application
+
+
+def make_office(code="jkt-priok", tz="Asia/Jakarta", **overrides):
+    from queueing.models import Office
+
+    defaults = {"name": f"Kantor Imigrasi {code}", "address": "Jl. Enggano No. 10", "city": "Jakarta Utara",
+                "province": "DKI Jakarta", "timezone": tz, "issues_electronic": True, "offers_same_day": True,
+                "latitude": -6.1, "longitude": 106.9}  # fmt: skip
+    return Office.objects.create(code=code, **{**defaults, **overrides})
+
+
+def make_slot(office, days_ahead=2, capacity=5, priority_capacity=2, start=None, end=None):
+    """A session `days_ahead` days after the office's local today."""
+    from datetime import time, timedelta
+
+    from queueing.models import SessionSlot
+
+    start, end = start or time(8), end or time(10)
+    day = office.local_today() + timedelta(days=days_ahead)
+    return SessionSlot.objects.create(
+        office=office, date=day, start_time=start, end_time=end, starts_at=SessionSlot.aware(office, day, start),
+        ends_at=SessionSlot.aware(office, day, end), capacity=capacity, priority_capacity=priority_capacity,
+    )  # fmt: skip

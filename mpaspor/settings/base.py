@@ -152,6 +152,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Application rules ---------------------------------------------------------------------
 MAX_ACTIVE_APPLICATIONS_PER_ACCOUNT = env.int("MAX_ACTIVE_APPLICATIONS_PER_ACCOUNT", default=6)
+MAX_RESCHEDULES = env.int("MAX_RESCHEDULES", default=1)
+# How long a booking waits for the hot session row before answering "busy, try again".
+BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=3000)
+SLOT_FULL_FLAG_SECONDS = env.int("SLOT_FULL_FLAG_SECONDS", default=5)
+AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=3)
+
+# --- Billing (SIMPONI / MPN G2) ---------------------------------------------------------------
+BILL_TTL_SECONDS = env.int("BILL_TTL_SECONDS", default=7200)
+BILL_REMINDER_SECONDS = env.int("BILL_REMINDER_SECONDS", default=1800)
+PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default="dev-payment-secret")
+PAYMENT_WEBHOOK_TOLERANCE_SECONDS = 300
+PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=DEBUG)
+# Codes printed on a SIMPONI bill: ministry, echelon, work unit, revenue account.
+SIMPONI_MINISTRY_CODE = env("SIMPONI_MINISTRY_CODE", default="113")
+SIMPONI_ECHELON_CODE = env("SIMPONI_ECHELON_CODE", default="06")
+SIMPONI_WORK_UNIT_CODE = env("SIMPONI_WORK_UNIT_CODE", default="415422")
+SIMPONI_ACCOUNT_CODE = env("SIMPONI_ACCOUNT_CODE", default="425161")
+POS_WEBHOOK_SECRET = env("POS_WEBHOOK_SECRET", default="dev-pos-secret")
 
 # --- REST API ------------------------------------------------------------------------------
 RATE_LIMITS = env("RATE_LIMITS", default="")
@@ -186,6 +204,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI served from our own static files: no CDN, works offline and behind firewalls.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "applicants.models.DocumentKind",
+        "OfficeKindEnum": "queueing.models.OfficeKind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -203,7 +225,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "expire-due-bookings": {
+        "task": "queueing.tasks.expire_due_bookings",
+        "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
+    "generate-sessions": {"task": "queueing.tasks.generate_sessions", "schedule": 6 * 3600.0},
+    "mark-no-shows": {"task": "queueing.tasks.mark_no_shows", "schedule": 15 * 60.0},
+}
 
 # --- Security defaults that hold in every environment ----------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -171,7 +171,7 @@ def test_a_failed_request_does_not_burn_its_idempotency_key(api, user):
 
 def test_the_timeline_lists_each_step_oldest_first(api, submitted):
     actions = [e["action"] for e in api.get(url(submitted, "timeline/")).json()]
-    assert actions[0] == "application_created" and actions[-1] == "application_submitted"
+    assert actions[0] == "application_created" and actions[-1] == "submit"
     assert actions.count("document_uploaded") == 3
 
 

@@ -26,11 +26,6 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    # Transactional tests empty the tables between tests, data migrations' rows included.
-    from billing import fee_schedule
-    from billing.models import Fee
-
-    fee_schedule.load(Fee)
     # A small phone screen and the Indonesian a person's phone would ask for.
     context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844}, base_url=live_server.url)
     context.set_default_timeout(15_000)

@@ -4,6 +4,7 @@ from django.db import transaction
 from applicants.demo import seed_accounts
 from billing import fee_schedule
 from billing.models import Fee
+from queueing.demo import seed_offices
 
 
 class Command(BaseCommand):
@@ -13,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         fee_schedule.load(Fee)
         accounts = seed_accounts()
+        offices = seed_offices(days=30)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for email, password, role in accounts:
             self.stdout.write(f"  {role:<18} {email:<28} {password}")
+        self.stdout.write(f"{len(offices)} offices with sessions for the next 30 days.")

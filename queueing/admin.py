@@ -1,0 +1,134 @@
+"""Offices and their calendar, bookings and the queue, for office staff."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from mpaspor.errors import DomainError
+from queueing import services
+from queueing.models import Booking, Closure, Office, QueueTicket, SessionSlot, SessionTemplate
+
+
+class SessionTemplateInline(admin.TabularInline):
+    model = SessionTemplate
+    extra = 0
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "city", "timezone", "issues_electronic", "offers_same_day", "is_active"]
+    list_filter = ["timezone", "issues_electronic", "kind", "is_active"]
+    search_fields = ["code", "name", "city"]
+    inlines = [SessionTemplateInline]
+    actions = ["generate_sessions"]
+
+    @admin.action(description=_("Create sessions for the booking horizon from the default sessions"))
+    def generate_sessions(self, request, queryset):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        created = sum(services.slots_generate(office=o, start=today, end=today + timedelta(days=o.booking_horizon_days))
+                      for o in queryset)  # fmt: skip
+        messages.success(request, _("%(n)s sessions created.") % {"n": created})
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["date", "office", "reason"]
+    list_filter = ["office"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        bookings = services.closure_declare(office=obj.office, day=obj.date, reason=obj.reason, actor=request.user)
+        if bookings:
+            messages.warning(
+                request, _("%(n)s bookings fall on this day; give them a special reschedule.") % {"n": len(bookings)}
+            )
+
+
+class SlotForm(forms.ModelForm):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    class Meta:
+        model = SessionSlot
+        fields = ["capacity", "priority_capacity", "is_open"]
+
+
+@admin.register(SessionSlot)
+class SessionSlotAdmin(admin.ModelAdmin):
+    form = SlotForm
+    list_display = ["office", "date", "start_time", "end_time", "capacity", "priority_capacity", "is_open"]
+    list_filter = ["office", "is_open"]
+    date_hierarchy = "date"
+    readonly_fields = ["office", "date", "start_time", "end_time"]
+    list_select_related = ["office"]
+
+    def has_add_permission(self, request):
+        return False  # sessions come from the office's defaults
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.slot_set_capacity(slot=obj, capacity=obj.capacity, priority_capacity=obj.priority_capacity,
+                                       actor=request.user, reason=form.cleaned_data.get("reason", ""))  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return
+        SessionSlot.objects.filter(pk=obj.pk).update(is_open=obj.is_open)
+
+
+class SpecialRescheduleForm(forms.Form):
+    session = forms.ModelChoiceField(queryset=SessionSlot.objects.none(), label=_("New session"))
+    reason = forms.CharField(label=_("Reason (system failure, force majeure, ...)"), max_length=300)
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["code", "application", "slot", "lane", "status", "hold_until", "reschedules_used"]
+    list_filter = ["status", "lane", "slot__office"]
+    search_fields = ["=code", "=nik", "=application__number"]
+    list_select_related = ["application", "slot__office"]
+    readonly_fields = [f.name for f in Booking._meta.fields]
+    change_form_template = "admin/queueing/booking/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [path("<int:booking_id>/special-reschedule/", self.admin_site.admin_view(self.special_reschedule),
+                     name="queueing_booking_special_reschedule")] + super().get_urls()  # fmt: skip
+
+    def special_reschedule(self, request, booking_id):
+        booking = get_object_or_404(Booking.objects.select_related("slot__office", "application"), pk=booking_id)
+        form = SpecialRescheduleForm(request.POST or None)
+        form.fields["session"].queryset = SessionSlot.objects.filter(office=booking.slot.office, is_open=True,
+                                                                     date__gte=booking.slot.office.local_today())  # fmt: skip
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = services.booking_reschedule(booking=booking, slot=form.cleaned_data["session"], actor=request.user,
+                                                    special_reason=form.cleaned_data["reason"])  # fmt: skip
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Moved to %(slot)s.") % {"slot": moved.slot})
+                return redirect(reverse("admin:queueing_booking_change", args=[moved.pk]))
+        context = {**self.admin_site.each_context(request), "booking": booking, "form": form,
+                   "title": _("Special reschedule"), "opts": self.model._meta}  # fmt: skip
+        return render(request, "admin/queueing/booking/special_reschedule.html", context)
+
+
+@admin.register(QueueTicket)
+class QueueTicketAdmin(admin.ModelAdmin):
+    list_display = ["number", "office", "date", "priority", "checked_in_at", "called_at", "counter"]
+    list_filter = ["office", "priority"]
+    date_hierarchy = "date"
+    readonly_fields = [f.name for f in QueueTicket._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
