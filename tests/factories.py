@@ -171,7 +171,9 @@ def make_slot(office, days_ahead=2, capacity=5, priority_capacity=2, start=None,
 
     start, end = start or time(8), end or time(10)
     day = office.local_today() + timedelta(days=days_ahead)
-    return SessionSlot.objects.create(
-        office=office, date=day, start_time=start, end_time=end, starts_at=SessionSlot.aware(office, day, start),
-        ends_at=SessionSlot.aware(office, day, end), capacity=capacity, priority_capacity=priority_capacity,
+    slot, _created = SessionSlot.objects.get_or_create(
+        office=office, date=day, start_time=start,
+        defaults={"end_time": end, "starts_at": SessionSlot.aware(office, day, start), "capacity": capacity,
+                  "ends_at": SessionSlot.aware(office, day, end), "priority_capacity": priority_capacity},
     )  # fmt: skip
+    return slot
