@@ -17,6 +17,7 @@ ROLES = {
             "applicants.add_document", "applicants.review_document", "applicants.view_auditentry",
             "applicants.check_in_application", "billing.view_fee", "queueing.view_office", "queueing.view_sessionslot",
             "queueing.view_booking", "queueing.special_reschedule", "queueing.view_queueticket",
+            "billing.view_bill", "billing.view_payment", "billing.reconcile_payment",
         ],
     ),
 }  # fmt: skip

@@ -1,13 +1,30 @@
-"""Fees over the API (bills and payments arrive with the billing issue)."""
+"""Fees, bills, renewal, the proof of application and payment notifications over the API."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from billing.selectors import fees_in_force
+from applicants import selectors as application_selectors
+from billing.channels import channels
+from billing.models import Bill, BillStatus
+from billing.payments import payment_record
+from billing.proof import proof_pdf
+from billing.selectors import applied_payment, current_bill, fees_in_force
+from billing.words import rupiah_in_words
+from mpaspor.errors import DomainError
+from mpaspor.idempotency import idempotent
+from mpaspor.signing import verify
 from mpaspor.throttling import throttle
+from queueing import services as queueing_services
+from queueing.selectors import active_booking
 
 
 class FeeOut(serializers.Serializer):
@@ -25,3 +42,143 @@ class FeeListView(APIView):
     @extend_schema(responses=FeeOut(many=True), tags=["fees"], summary="The fee schedule in force")
     def get(self, request):
         return Response(FeeOut(fees_in_force().values(), many=True).data)
+
+
+class PaymentOut(serializers.Serializer):
+    ntpn = serializers.CharField()
+    ntb = serializers.CharField()
+    channel = serializers.CharField()
+    paid_at = serializers.DateTimeField()
+
+
+class ChannelOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    examples = serializers.CharField()
+    steps = serializers.ListField(child=serializers.CharField())
+
+
+class BillOut(serializers.ModelSerializer):
+    status = serializers.CharField(source="effective_status", help_text="unpaid, paid, expired or cancelled")
+    status_label = serializers.SerializerMethodField()
+    amount_in_words = serializers.SerializerMethodField()
+    seconds_left = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
+    channels = serializers.SerializerMethodField()
+    notice = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bill
+        fields = ["code", "amount", "amount_in_words", "lines", "status", "status_label", "issued_at", "expires_at",
+                  "seconds_left", "payer_name", "ministry_code", "echelon_code", "work_unit_code", "account_code",
+                  "payment", "channels", "notice"]  # fmt: skip
+
+    def get_status_label(self, bill) -> str:
+        return str(BillStatus(bill.effective_status).label)
+
+    def get_amount_in_words(self, bill) -> str:
+        return rupiah_in_words(bill.amount)
+
+    def get_seconds_left(self, bill) -> int:
+        if bill.effective_status != BillStatus.UNPAID:
+            return 0
+        return max(int((bill.expires_at - timezone.now()).total_seconds()), 0)
+
+    @extend_schema_field(PaymentOut(allow_null=True))
+    def get_payment(self, bill):
+        payment = applied_payment(bill)
+        return PaymentOut(payment).data if payment else None
+
+    @extend_schema_field(ChannelOut(many=True))
+    def get_channels(self, bill):
+        return channels()
+
+    def get_notice(self, bill) -> str:
+        return str(FORFEIT_NOTICE)
+
+
+FORFEIT_NOTICE = _lazy(
+    "The fee is not refunded if the application is refused, if the wrong type of application was chosen, if "
+    "information was false, if missing documents are not completed within 7 days, or if you do not come."
+)
+
+
+def _bill_of(request, application_id) -> Bill:
+    application = application_selectors.application_of(request.user, application_id)
+    bill = current_bill(application)
+    if bill is None:
+        raise Http404
+    return bill
+
+
+class BillView(APIView):
+    @extend_schema(responses=BillOut, tags=["billing"],
+                   summary="The billing code, amount, status, deadline and how to pay")  # fmt: skip
+    def get(self, request, application_id):
+        return Response(BillOut(_bill_of(request, application_id)).data)
+
+
+class RenewView(APIView):
+    throttle_classes = [throttle("booking_account"), throttle("booking_address", per_account=False)]
+
+    @extend_schema(request=None, responses={201: BillOut}, tags=["billing"],
+                   summary="A fresh code for an expired, unpaid bill; keeps or re-books the place where quota allows. "
+                           "409 lists `alternatives` when the session is full.")  # fmt: skip
+    @idempotent
+    def post(self, request, application_id):
+        application = application_selectors.application_of(request.user, application_id)
+        booking = queueing_services.booking_renew(application=application, actor=request.user)
+        return Response(BillOut(booking.bill).data, status=status.HTTP_201_CREATED)
+
+
+class ProofView(APIView):
+    @extend_schema(responses={(200, "application/pdf"): bytes}, tags=["billing"],
+                   summary="Proof of application (PDF with QR code) once paid")  # fmt: skip
+    def get(self, request, application_id):
+        application = application_selectors.application_of(request.user, application_id)
+        booking = active_booking(application)
+        bill = current_bill(application)
+        if bill is None or bill.status != BillStatus.PAID or booking is None:
+            raise DomainError("not_paid", _("The proof of application is available once the fee is paid."), status=409)
+        pdf = proof_pdf(application=application, booking=booking, bill=bill, language=get_language() or "id")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="bukti-{application.number}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class PaymentNotificationIn(serializers.Serializer):
+    billing_code = serializers.RegexField(r"^\d{15}$", max_length=15)
+    amount = serializers.IntegerField(min_value=0)
+    ntpn = serializers.RegexField(r"^[A-Za-z0-9]{16}$", max_length=16)
+    ntb = serializers.CharField(max_length=40, allow_blank=True)
+    channel = serializers.CharField(max_length=40)
+    paid_at = serializers.DateTimeField()
+
+
+class NotificationAnswer(serializers.Serializer):
+    status = serializers.CharField()
+
+
+class PaymentNotificationView(APIView):
+    """The gateway's callback. Signed with HMAC-SHA256 (see API.md); never uses a session."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=PaymentNotificationIn, responses={200: NotificationAnswer}, tags=["partners"],
+                   summary="Payment gateway notification (signed). 401 bad signature, 404 unknown code, "
+                           "422 wrong amount, 409 paid after the deadline.")  # fmt: skip
+    def post(self, request):
+        verify(request, settings.PAYMENT_WEBHOOK_SECRET)
+        data = PaymentNotificationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = payment_record(**data.validated_data)
+        if result.replay:
+            return Response({"status": "duplicate"})
+        if not result.applied:
+            if result.payment.paid_at > result.payment.bill.expires_at:
+                raise DomainError("bill_expired", _("The payment was made after the bill expired; it will be refunded."),
+                                  status=409)  # fmt: skip
+            return Response({"status": "refund_due"})
+        return Response({"status": "paid"})

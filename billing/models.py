@@ -64,6 +64,7 @@ class Bill(models.Model):
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
     expires_at = models.DateTimeField(_("pay before"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     renewed_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewed_by"
     )

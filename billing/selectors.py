@@ -53,3 +53,12 @@ def price_of_application(application, at: datetime | None = None) -> list[PriceL
         reason=application.reason,
         at=at,
     )
+
+
+def current_bill(application):
+    """The application's newest bill, or None."""
+    return application.bills.order_by("-issued_at", "-pk").first()
+
+
+def applied_payment(bill):
+    return bill.payments.filter(outcome="applied").first() if bill else None

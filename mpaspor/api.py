@@ -64,7 +64,7 @@ def _validation_response(detail) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()
-        response = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+        response = Response({**error_body(exc.code, exc.message, exc.fields), **exc.extra}, status=exc.status)
         if exc.retry_after:
             response["Retry-After"] = str(exc.retry_after)
         return response
@@ -138,6 +138,10 @@ urlpatterns = [
     path("offices/", queueing_api.OfficeListView.as_view(), name="api_offices"),
     path("offices/<slug:code>/availability/", queueing_api.AvailabilityView.as_view(), name="api_availability"),
     path(APPLICATION + "booking/", queueing_api.BookingView.as_view(), name="api_booking"),
+    path(APPLICATION + "bill/", billing_api.BillView.as_view(), name="api_bill"),
+    path(APPLICATION + "bill/renew/", billing_api.RenewView.as_view(), name="api_bill_renew"),
+    path(APPLICATION + "proof/", billing_api.ProofView.as_view(), name="api_proof"),
+    path("payments/notifications/", billing_api.PaymentNotificationView.as_view(), name="api_payment_notification"),
     path("applications/", app_api.ApplicationListView.as_view(), name="api_applications"),
     path(APPLICATION, app_api.ApplicationDetailView.as_view(), name="api_application"),
     path(APPLICATION + "submit/", app_api.SubmitView.as_view(), name="api_application_submit"),

@@ -19,6 +19,7 @@ class DomainError(Exception):
         status: int = 400,
         fields: dict[str, list[str]] | None = None,
         retry_after: int | None = None,
+        extra: dict | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -26,6 +27,7 @@ class DomainError(Exception):
         self.status = status
         self.fields = fields or {}
         self.retry_after = retry_after
+        self.extra = extra or {}  # more machine-readable context, e.g. alternatives to offer
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

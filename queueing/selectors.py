@@ -141,3 +141,16 @@ def active_booking(application) -> Booking | None:
         .filter(status__in=("held", "confirmed", "checked_in"))
         .first()
     )
+
+
+def alternatives_for(application, slot: SessionSlot, limit: int = 5) -> list[dict]:
+    """Free sessions to offer instead of `slot`: the same office first, then the nearest others."""
+    found = []
+    for day in availability(slot.office):
+        for session in day["sessions"]:
+            if session["remaining"] > 0 and session["id"] != slot.pk:
+                found.append({"office": slot.office.code, "office_name": slot.office.name, **session})
+    found = found[:limit]
+    for other in nearest_with_places(slot.office, application.passport_type, limit=3):
+        found.append({"office": other["office"].code, "office_name": other["office"].name, **other["session"]})
+    return found

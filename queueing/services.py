@@ -36,7 +36,7 @@ from queueing.models import (
     SessionSlot,
     holds_place_q,
 )
-from queueing.selectors import bookable_window, closures
+from queueing.selectors import alternatives_for, bookable_window, closures
 
 B = BookingStatus
 
@@ -335,22 +335,15 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "") -> Booking:
 
 
 def booking_expire(*, booking: Booking) -> bool:
-    """Expire an unpaid hold whose deadline passed. Safe to call twice, late or concurrently."""
+    """Expire an unpaid hold whose deadline passed. Safe to call twice, late or concurrently.
+
+    Locks in the one order every writer uses: application, then booking, then bill.
+    """
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(skip_locked=True)
-            .select_related("slot__office")
-            .filter(pk=booking.pk)
-            .first()
-        )
-        if (
-            booking is None
-            or booking.status != B.HELD
-            or booking.hold_until is None
-            or booking.hold_until > timezone.now()
-        ):
-            return False
         application = _lock_application(booking.application)
+        booking = Booking.objects.select_for_update().select_related("slot__office").get(pk=booking.pk)
+        if booking.status != B.HELD or booking.hold_until is None or booking.hold_until > timezone.now():
+            return False
         booking.status = B.EXPIRED
         booking.save(update_fields=["status", "updated_at"])
         if booking.bill_id:
@@ -359,6 +352,74 @@ def booking_expire(*, booking: Booking) -> bool:
             workflow.transition(application, "expire", None, data=_describe(booking))
         _after_change(booking.slot)
         return True
+
+
+def latest_booking_locked(application: Application, *, bill_id: int) -> Booking | None:
+    """The live booking paid for by a bill (older ones were moved or replaced), locked."""
+    return (
+        Booking.objects.select_for_update().select_related("slot__office")
+        .filter(application=application, bill_id=bill_id).order_by("-created_at", "-pk").first()
+    )  # fmt: skip
+
+
+def booking_confirm_paid(booking: Booking) -> bool:
+    """The bill was paid in time: confirm the place. Inside the payment's transaction,
+    with the application and booking locked.
+
+    If the notice came after the deadline (the hold lapsed, perhaps swept), the place is
+    taken again if the session still has room; otherwise the application stays paid and
+    the applicant books another session without paying again. Returns whether it was kept.
+    """
+    if booking.status == B.HELD and not booking.is_expired:
+        booking.status, booking.hold_until = B.CONFIRMED, None
+        booking.save(update_fields=["status", "hold_until", "updated_at"])
+        return True
+    if booking.status not in (B.HELD, B.EXPIRED):
+        return False
+    slot = _lock_slots(booking.slot_id)[booking.slot_id]
+    if _taken(slot, booking.lane) >= slot.lane_capacity(booking.lane):
+        if booking.status == B.HELD:
+            booking.status = B.EXPIRED
+            booking.save(update_fields=["status", "updated_at"])
+        return False
+    try:
+        with transaction.atomic():
+            booking.status, booking.hold_until = B.CONFIRMED, None
+            booking.save(update_fields=["status", "hold_until", "updated_at"])
+    except IntegrityError:  # the person booked elsewhere in the meantime
+        booking.refresh_from_db()
+        return False
+    _after_change(slot)
+    return True
+
+
+def booking_renew(*, application: Application, actor) -> Booking:
+    """A fresh billing code for an expired, unpaid bill, without re-entering anything.
+
+    The same session is booked again if it still has room; otherwise the refusal lists
+    the nearest free sessions.
+    """
+    with transaction.atomic():
+        application = _lock_application(application)
+        current = application.bookings.select_related("slot__office", "bill").order_by("-created_at", "-pk").first()
+        if current is not None and current.status == B.HELD and current.is_expired:
+            booking_expire(booking=current)
+            application.refresh_from_db()
+        if application.status != "expired" or current is None:
+            raise DomainError("not_renewable", _("Only an expired, unpaid bill can be renewed."), status=409)
+        try:
+            booking = booking_create(application=application, slot=current.slot, actor=actor,
+                                     priority=current.lane == Lane.PRIORITY)  # fmt: skip
+        except DomainError as exc:
+            if exc.code not in ("slot_full", "slot_not_bookable"):
+                raise
+            raise DomainError(exc.code, _("Your session is no longer available. Please choose one of the free sessions."),
+                              status=409, extra={"alternatives": alternatives_for(application, current.slot)}) from None  # fmt: skip
+        booking.bill.renewed_from = current.bill
+        booking.bill.save(update_fields=["renewed_from"])
+        log_action(application, actor, "bill_renewed", data={"old": current.bill.code if current.bill else None,
+                                                             "new": booking.bill.code})  # fmt: skip
+        return booking
 
 
 def bookings_expire_due(*, limit: int = 1000) -> int:
@@ -373,12 +434,12 @@ def bookings_expire_due(*, limit: int = 1000) -> int:
 @transaction.atomic
 def booking_check_in(*, code: str, office: Office, actor) -> QueueTicket:
     """Staff scan or type the booking code; the applicant gets a queue number."""
-    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    booking = (
-        Booking.objects.select_for_update().select_related("slot__office", "application").filter(code=code).first()
-    )
-    if booking is None:
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:8]
+    found = Booking.objects.filter(code=code).only("application_id").first()
+    if found is None:
         raise DomainError("booking_not_found", _("No booking has this code."), status=404)
+    application = Application.objects.select_for_update().get(pk=found.application_id)
+    booking = Booking.objects.select_for_update().select_related("slot__office").get(pk=found.pk)
     if booking.slot.office_id != office.pk:
         raise DomainError(
             "wrong_office", _("This booking is for %(office)s.") % {"office": booking.slot.office.name}, status=409
@@ -392,7 +453,6 @@ def booking_check_in(*, code: str, office: Office, actor) -> QueueTicket:
         raise DomainError(
             "wrong_day", _("This booking is for %(date)s.") % {"date": booking.slot.date.isoformat()}, status=409
         )
-    application = _lock_application(booking.application)
     workflow.transition(application, "check_in", actor, data=_describe(booking))
     booking.status = B.CHECKED_IN
     booking.save(update_fields=["status", "updated_at"])
@@ -426,14 +486,12 @@ def bookings_mark_no_shows(*, now=None) -> int:
     count = 0
     for booking in Booking.objects.filter(status=B.CONFIRMED, slot__ends_at__lte=now).select_related("slot__office"):
         with transaction.atomic():
-            booking = (
-                Booking.objects.select_for_update(skip_locked=True).filter(pk=booking.pk, status=B.CONFIRMED).first()
-            )
+            application = _lock_application(booking.application)
+            booking = Booking.objects.select_for_update().filter(pk=booking.pk, status=B.CONFIRMED).first()
             if booking is None:
                 continue
             booking.status = B.NO_SHOW
             booking.save(update_fields=["status", "updated_at"])
-            application = _lock_application(booking.application)
             if application.status == "paid":
                 workflow.transition(application, "no_show", None, reason=_("Did not come to the appointment."),
                                     data=_describe(booking))  # fmt: skip

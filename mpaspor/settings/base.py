@@ -232,6 +232,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "generate-sessions": {"task": "queueing.tasks.generate_sessions", "schedule": 6 * 3600.0},
     "mark-no-shows": {"task": "queueing.tasks.mark_no_shows", "schedule": 15 * 60.0},
+    "send-bill-reminders": {"task": "billing.tasks.send_bill_reminders", "schedule": 60.0},
 }
 
 # --- Security defaults that hold in every environment ----------------------------------------

@@ -40,3 +40,21 @@
     });
   });
 })();
+
+// Payment deadline: a live countdown, and the deadline in the phone's own time zone.
+(function () {
+  "use strict";
+  document.querySelectorAll("time[data-deadline]").forEach(function (el) {
+    var deadline = new Date(el.getAttribute("data-deadline"));
+    if (isNaN(deadline)) return;
+    el.textContent = deadline.toLocaleString(document.documentElement.lang || undefined, { dateStyle: "long", timeStyle: "short" });
+    var out = el.parentNode.querySelector("[data-countdown]");
+    function tick() {
+      var left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+      var h = Math.floor(left / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
+      if (out) out.textContent = (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
+      if (left === 0) { clearInterval(timer); setTimeout(function () { location.reload(); }, 1500); }
+    }
+    var timer = setInterval(tick, 1000); tick();
+  });
+})();

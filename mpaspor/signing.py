@@ -1,0 +1,43 @@
+"""HMAC-signed partner callbacks (payment gateway, PT Pos), per API.md.
+
+`X-Signature` is the hex HMAC-SHA256, keyed with the partner's shared secret, of
+`timestamp + "." + raw_body`; `X-Timestamp` is Unix seconds and must be within five
+minutes of now, so a captured request cannot be replayed later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from django.utils.translation import gettext as _
+
+from mpaspor.errors import DomainError
+
+TOLERANCE_SECONDS = 300
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def signed_headers(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    return {"X-Timestamp": stamp, "X-Signature": signature(secret, stamp, body)}
+
+
+def verify(request, secret: str) -> None:
+    """Raise a 401 DomainError unless the request carries a fresh, valid signature."""
+    stamp = request.headers.get("X-Timestamp", "")
+    given = request.headers.get("X-Signature", "")
+    if not stamp or not given:
+        raise DomainError("signature_missing", _("The request is not signed."), status=401)
+    try:
+        skew = abs(time.time() - int(stamp))
+    except ValueError:
+        raise DomainError("signature_invalid", _("The signature timestamp is not valid."), status=401) from None
+    if skew > TOLERANCE_SECONDS:
+        raise DomainError("signature_expired", _("The signature timestamp is too old or in the future."), status=401)
+    if not hmac.compare_digest(signature(secret, stamp, request.body), given.strip().lower()):
+        raise DomainError("signature_invalid", _("The signature does not match."), status=401)

@@ -1,0 +1,60 @@
+import pytest
+from django.core.management import call_command
+
+from billing.models import Bill
+from queueing import services
+from tests.billing.conftest import past
+from tests.factories import make_office, make_slot, ready_application
+from tests.helpers import committed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bill_page_shows_code_amount_in_words_deadline_channels_and_notice(client, booking):
+    client.force_login(booking.application.owner)
+    page = client.get(f"/applications/{booking.application.pk}/bill/").content.decode()
+    assert booking.bill.code in page and "Rp650.000" in page and "enam ratus lima puluh ribu rupiah" in page
+    assert "data-deadline=" in page and "data-countdown" in page
+    assert "Indomaret" in page and "Tokopedia" in page and "DANA" in page
+
+
+def test_an_expired_bill_is_renewed_with_one_click_in_the_browser(client, booking):
+    past(booking)
+    client.force_login(booking.application.owner)
+    page = client.get(f"/applications/{booking.application.pk}/bill/").content.decode()
+    assert f"/applications/{booking.application.pk}/bill/renew/" in page
+    committed(client.post, path=f"/applications/{booking.application.pk}/bill/renew/")
+    assert booking.application.bills.filter(status="unpaid").exclude(pk=booking.bill_id).count() == 1
+
+
+def test_the_dev_simulator_page_is_absent_in_production_settings(client, settings):
+    settings.PAYMENT_SIMULATOR_ENABLED = False
+    assert client.get("/dev/payments/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simulate_payment_sends_a_signed_notice_that_pays_the_bill(live_server):
+    application = ready_application()
+    booking = services.booking_create(application=application, slot=make_slot(make_office()), actor=application.owner)
+    call_command("simulate_payment", booking.bill.code, "--url", live_server.url, "--channel", "e_wallet")
+    assert Bill.objects.get(pk=booking.bill_id).status == "paid"
+    assert Bill.objects.get(pk=booking.bill_id).payments.get().channel == "e_wallet"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dev_simulator_page_pays_through_the_real_callback(live_server, settings):
+    import urllib.parse
+    import urllib.request
+
+    settings.PAYMENT_SIMULATOR_ENABLED = True
+    application = ready_application()
+    booking = services.booking_create(application=application, slot=make_slot(make_office()), actor=application.owner)
+    from django.test import Client
+
+    client = Client()
+    client.get("/dev/payments/")
+    response = client.post("/dev/payments/", {"billing_code": booking.bill.code, "channel": "minimarket"},
+                           SERVER_NAME=urllib.parse.urlparse(live_server.url).hostname,
+                           SERVER_PORT=str(urllib.parse.urlparse(live_server.url).port))  # fmt: skip
+    assert response.context["result"][0] == 200
+    assert Bill.objects.get(pk=booking.bill_id).status == "paid"
