@@ -13,10 +13,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from applicants import rules, selectors, services
-from applicants.audit import action_label
+from applicants import casework, rules, selectors, services
+from applicants.admin_workflow import FlagDecisionForm, staff_moves
+from applicants.audit import action_label, log_action
 from applicants.forms import DocumentUploadForm, ReviewDecisionForm
-from applicants.models import Application, AuditEntry, Document, User
+from applicants.models import Application, AuditEntry, Document, Interview, Issuance, TravelBan, TravelBanFlag, User
 from mpaspor.errors import DomainError
 
 
@@ -140,11 +141,23 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "timeline": [(e, action_label(e)) for e in application.audit_entries.select_related("actor")],
                 "can_review": request.user.has_perm("applicants.review_document"),
                 "can_upload": request.user.has_perm("applicants.add_document"),
+                "moves": staff_moves(application, request.user),
+                "flags": application.travel_ban_flags.select_related("ban", "decided_by"),
+                "flag_form": FlagDecisionForm(),
+                "can_decide_flags": request.user.has_perm("applicants.decide_travel_ban"),
+                "issuance": getattr(application, "issuance", None) if hasattr(application, "issuance") else None,
+                "interview": getattr(application, "interview", None) if hasattr(application, "interview") else None,
             })  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
+        from applicants.admin_workflow import flag_decision_view, workflow_view
+
         return [
+            path("<uuid:application_id>/workflow/<slug:move>/", self.admin_site.admin_view(workflow_view),
+                 name="applicants_application_workflow"),
+            path("<uuid:application_id>/travel-ban/<int:flag_id>/", self.admin_site.admin_view(flag_decision_view),
+                 name="applicants_application_flag"),
             path("<uuid:application_id>/documents/<uuid:document_id>/review/",
                  self.admin_site.admin_view(require_POST(self.review_document)), name="applicants_document_review"),
             path("<uuid:application_id>/documents/upload/",
@@ -223,3 +236,69 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only services write: staff look, nobody edits here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Interview)
+class InterviewAdmin(ReadOnlyAdmin):
+    list_display = ["application", "verifier", "recommendation", "created_at"]
+    list_filter = ["recommendation"]
+    search_fields = ["=application__number"]
+
+
+@admin.register(Issuance)
+class IssuanceAdmin(ReadOnlyAdmin):
+    list_display = [
+        "passport_number",
+        "application",
+        "approved_at",
+        "expected_ready_date",
+        "handed_over_at",
+        "collector_name",
+    ]
+    search_fields = ["=passport_number", "=application__number", "=application__nik"]
+
+
+@admin.register(TravelBanFlag)
+class TravelBanFlagAdmin(ReadOnlyAdmin):
+    list_display = ["application", "ban", "matched_on", "status", "decided_by", "decided_at"]
+    list_filter = ["status"]
+
+
+class TravelBanForm(forms.ModelForm):
+    class Meta:
+        model = TravelBan
+        fields = ["nik", "full_name", "date_of_birth", "authority", "reference", "reason", "valid_until"]
+
+
+@admin.register(TravelBan)
+class TravelBanAdmin(admin.ModelAdmin):
+    form = TravelBanForm
+    list_display = ["full_name", "nik", "date_of_birth", "authority", "reference", "valid_until", "is_active"]
+    list_filter = ["authority", "is_active"]
+    search_fields = ["full_name", "=nik", "reference"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a ban is lifted (inactive), never erased
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            log_action(None, request.user, "travel_ban_changed", public=False, data={"ban": obj.pk})
+            return
+        try:
+            casework.travel_ban_add(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)

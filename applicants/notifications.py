@@ -17,20 +17,47 @@ from applicants.tokens import email_verification_token
 logger = logging.getLogger(__name__)
 
 
+def _email(user, subject: str, body: str) -> None:
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _sms_log(user, subject: str, body: str) -> None:
+    # Stand-in for an SMS or WhatsApp provider: the same call, written to the log.
+    if user.phone:
+        logger.info("SMS to %s: %s", user.phone, subject)
+
+
+CHANNELS = {"email": _email, "sms": _sms_log, "whatsapp": _sms_log}
+
+
 def notify(user, template: str, context: dict) -> None:
-    """Send one message, rendered in the person's own language.
+    """Send one message on every configured channel, in the person's own language.
 
     `template` names `templates/notifications/<template>_subject.txt` and `_body.txt`.
-    A failing mail server must not undo the action that caused the message.
+    A failing channel must not undo the action that caused the message, nor stop the others.
     """
     with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
         context = {"user": user, "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"notifications/{template}_subject.txt", context).split())
         body = render_to_string(f"notifications/{template}_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception:  # noqa: BLE001 - logged; the message is not worth a failed request
-        logger.exception("could not send %s to user %s", template, user.pk)
+    for name in settings.NOTIFICATION_CHANNELS:
+        try:
+            CHANNELS[name](user, subject, body)
+        except Exception:  # noqa: BLE001 - logged; a message is not worth a failed action
+            logger.exception("could not send %s to user %s by %s", template, user.pk, name)
+
+
+def notify_status_change(entry) -> None:
+    """Tell the applicant about one step of their application (a public audit entry)."""
+    from applicants.audit import action_label
+
+    application = entry.application
+    with translation.override(getattr(application.owner, "language", None) or settings.LANGUAGE_CODE):
+        label = action_label(entry)
+    notify(application.owner, "status_changed", {
+        "application": application, "entry": entry, "label": label,
+        "link": settings.SITE_URL + reverse("application_detail", args=[application.pk]),
+    })  # fmt: skip
 
 
 def verification_link(user) -> str:

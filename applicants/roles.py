@@ -8,6 +8,16 @@ from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 CUSTOMER_SERVICE = "customer_service"
+VERIFIER = "verifier"
+SUPERVISOR = "supervisor"
+AUDITOR = "auditor"
+
+_READ = [
+    "applicants.view_application", "applicants.view_document", "applicants.view_auditentry", "applicants.view_interview",
+    "applicants.view_issuance", "billing.view_fee", "billing.view_bill", "billing.view_payment", "queueing.view_office",
+    "queueing.view_sessionslot", "queueing.view_booking", "queueing.view_queueticket", "queueing.view_closure",
+    "delivery.view_deliverychoice", "delivery.view_shipment", "delivery.view_trackingevent",
+]  # fmt: skip
 
 ROLES = {
     CUSTOMER_SERVICE: (
@@ -18,8 +28,19 @@ ROLES = {
             "applicants.check_in_application", "billing.view_fee", "queueing.view_office", "queueing.view_sessionslot",
             "queueing.view_booking", "queueing.special_reschedule", "queueing.view_queueticket",
             "billing.view_bill", "billing.view_payment", "billing.reconcile_payment",
+            "applicants.hand_over_passport", "applicants.view_issuance", "delivery.view_deliverychoice",
+            "delivery.view_shipment", "delivery.view_trackingevent",
         ],
     ),
+    VERIFIER: (_("Verifier"), [*_READ, "applicants.interview_application"]),
+    SUPERVISOR: (
+        _("Supervisor"),
+        [*_READ, "applicants.decide_application", "applicants.issue_passport", "applicants.view_travelban",
+         "applicants.add_travelban", "applicants.change_travelban", "applicants.view_travelbanflag",
+         "applicants.decide_travel_ban", "queueing.special_reschedule", "queueing.change_sessionslot",
+         "queueing.add_closure", "queueing.change_closure", "billing.add_fee", "billing.change_fee"],
+    ),
+    AUDITOR: (_("Auditor (read only)"), [*_READ, "applicants.view_travelban", "applicants.view_travelbanflag"]),
 }  # fmt: skip
 
 

@@ -347,3 +347,25 @@ def document_review(*, document: Document, actor: User, accepted: bool, reason: 
     if not accepted:
         transaction.on_commit(lambda: notify_document_rejected(document))
     return document
+
+
+@transaction.atomic
+def application_cancel(*, application: Application, actor: User, reason: str = "") -> Application:
+    """Withdraw (the applicant, before paying) or cancel (a supervisor, with a reason)."""
+    from queueing.models import ACTIVE, Booking
+
+    application = _lock(application)
+    move = (
+        "withdraw"
+        if application.status in workflow.MOVES["withdraw"].sources and actor.pk == application.owner_id
+        else "cancel"
+    )
+    workflow.check(move, application, actor)
+    for booking in Booking.objects.select_for_update().filter(application=application, status__in=ACTIVE):
+        if booking.status == "held" and booking.bill_id:
+            from billing.services import bill_close
+
+            bill_close(bill=booking.bill, status="cancelled")
+        booking.status = "cancelled"
+        booking.save(update_fields=["status", "updated_at"])
+    return workflow.transition(application, move, actor, reason=reason)

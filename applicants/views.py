@@ -59,9 +59,13 @@ def _steps_context(application, current):
 @login_required
 def application_detail(request, application_id):
     application = selectors.application_of(request.user, application_id)
+    from delivery.selectors import choice_of
     from queueing.selectors import active_booking
 
     return render(request, "applicants/detail.html", {
+        "issuance": getattr(application, "issuance", None) if hasattr(application, "issuance") else None,
+        "delivery": choice_of(application),
+        "can_choose_delivery": application.status not in ("draft", "cancelled", "refused", "collected"),
         "application": application,
         "problems": services.application_problems(application) if application.status == "draft" else {},
         "checklist": selectors.documents_checklist(application),

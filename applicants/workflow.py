@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,7 +59,7 @@ MOVES: dict[str, Move] = {
     "return_to_office": _m({S.SHIPPED}, S.READY, SYSTEM),
     "collect": _m({S.READY}, S.COLLECTED, HAND_OVER),
     "withdraw": _m(PRE_PAYMENT, S.CANCELLED, APPLICANT),
-    "cancel": _m({S.PAID, S.CHECKED_IN, S.INTERVIEWED, S.READY}, S.CANCELLED, DECIDE, needs_reason=True),
+    "cancel": _m({S.PAID, S.CHECKED_IN, S.INTERVIEWED, S.READY}, S.CANCELLED, DECIDE, SYSTEM, needs_reason=True),
 }
 
 register_labels(
@@ -83,6 +84,15 @@ register_labels(
         "cancel": gettext_lazy("Application cancelled"),
     }
 )
+
+
+def available(application: Application, actor) -> list[str]:
+    """The moves this person may make on this application now (for buttons in the admin)."""
+    return [
+        name
+        for name, move in MOVES.items()
+        if application.status in move.sources and actor and may(move, application, actor)
+    ]
 
 
 def may(move: Move, application: Application, actor) -> bool:
@@ -119,7 +129,12 @@ def transition(
     before = application.status
     application.status = move.target
     application.save(update_fields=["status", "updated_at"])
-    log_action(
+    entry = log_action(
         application, actor, name, from_status=before, to_status=move.target, reason=reason, data=data, public=public
     )
+    if public:
+        from applicants.tasks import notify_change
+        from mpaspor.tasks import enqueue
+
+        transaction.on_commit(lambda: enqueue(notify_change, entry.pk))
     return application

@@ -21,6 +21,7 @@ from rest_framework.views import set_rollback
 from applicants.api import applications as app_api
 from applicants.api import auth as auth_api
 from billing import api as billing_api
+from delivery import api as delivery_api
 from mpaspor.errors import DomainError
 from queueing.api import views as queueing_api
 
@@ -142,6 +143,8 @@ urlpatterns = [
     path(APPLICATION + "bill/renew/", billing_api.RenewView.as_view(), name="api_bill_renew"),
     path(APPLICATION + "proof/", billing_api.ProofView.as_view(), name="api_proof"),
     path("payments/notifications/", billing_api.PaymentNotificationView.as_view(), name="api_payment_notification"),
+    path(APPLICATION + "delivery/", delivery_api.DeliveryView.as_view(), name="api_delivery"),
+    path("delivery/notifications/", delivery_api.PosNotificationView.as_view(), name="api_pos_notification"),
     path("applications/", app_api.ApplicationListView.as_view(), name="api_applications"),
     path(APPLICATION, app_api.ApplicationDetailView.as_view(), name="api_application"),
     path(APPLICATION + "submit/", app_api.SubmitView.as_view(), name="api_application_submit"),

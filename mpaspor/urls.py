@@ -18,6 +18,7 @@ urlpatterns = [
     path("health/", web.health, name="health"),
     path("", include("queueing.urls")),
     path("", include("billing.urls")),
+    path("", include("delivery.urls")),
     path("", include("applicants.urls")),
 ]
 

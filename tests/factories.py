@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, time
 
 import factory
 from PIL import Image
@@ -177,3 +177,21 @@ def make_slot(office, days_ahead=2, capacity=5, priority_capacity=2, start=None,
                   "ends_at": SessionSlot.aware(office, day, end), "priority_capacity": priority_capacity},
     )  # fmt: skip
     return slot
+
+
+def paid_booking_today(office, **application_fields):
+    """A booking made and paid earlier, whose session is today (the day of the visit has come)."""
+    from billing import payments, simulator
+    from queueing import services
+    from queueing.models import Booking
+
+    application = ready_application(**application_fields)
+    booking = services.booking_create(
+        application=application, slot=make_slot(office, days_ahead=2), actor=application.owner
+    )
+    body = simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount)
+    payments.payment_record(**{**body, "paid_at": booking.bill.issued_at})
+    today = make_slot(office, days_ahead=0, start=time(13), end=time(15))
+    Booking.objects.filter(pk=booking.pk).update(slot=today)
+    booking.refresh_from_db()
+    return booking

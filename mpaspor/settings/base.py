@@ -170,6 +170,15 @@ SIMPONI_ECHELON_CODE = env("SIMPONI_ECHELON_CODE", default="06")
 SIMPONI_WORK_UNIT_CODE = env("SIMPONI_WORK_UNIT_CODE", default="415422")
 SIMPONI_ACCOUNT_CODE = env("SIMPONI_ACCOUNT_CODE", default="425161")
 POS_WEBHOOK_SECRET = env("POS_WEBHOOK_SECRET", default="dev-pos-secret")
+# Empty: the built-in PT Pos simulator. Otherwise PT Pos's API base URL and key.
+POS_API_URL = env("POS_API_URL", default="")
+POS_API_KEY = env("POS_API_KEY", default="dev-pos-key")
+POS_SIMULATOR_ENABLED = env.bool("POS_SIMULATOR_ENABLED", default=DEBUG)
+# Notification channels, in order; SMS and WhatsApp providers plug in behind the same call.
+NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
+# A passport not collected within this many days is cancelled (DOMAIN.md: one month).
+COLLECTION_DAYS = env.int("COLLECTION_DAYS", default=30)
+PASSPORT_READY_WORKING_DAYS = env.int("PASSPORT_READY_WORKING_DAYS", default=4)
 
 # --- REST API ------------------------------------------------------------------------------
 RATE_LIMITS = env("RATE_LIMITS", default="")
@@ -207,6 +216,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "applicants.models.DocumentKind",
         "OfficeKindEnum": "queueing.models.OfficeKind",
+        "TrackingStatusEnum": "delivery.models.TrackingStatus",
+        "DocumentStatusEnum": "applicants.models.DocumentStatus",
+        "ApplicationStatusEnum": "applicants.models.ApplicationStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -223,7 +235,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
-CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-due-bookings": {
@@ -233,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
     "generate-sessions": {"task": "queueing.tasks.generate_sessions", "schedule": 6 * 3600.0},
     "mark-no-shows": {"task": "queueing.tasks.mark_no_shows", "schedule": 15 * 60.0},
     "send-bill-reminders": {"task": "billing.tasks.send_bill_reminders", "schedule": 60.0},
+    "poll-shipments": {
+        "task": "delivery.tasks.poll_shipments",
+        "schedule": env.float("POS_POLL_SECONDS", default=900.0),
+    },
+    "cancel-uncollected": {"task": "applicants.tasks.cancel_uncollected", "schedule": 24 * 3600.0},
 }
 
 # --- Security defaults that hold in every environment ----------------------------------------

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from queueing import services
-from queueing.models import Booking, BookingStatus, QueueTicket
-from tests.factories import StaffFactory, make_nik, make_office, make_slot, ready_application
+from queueing.models import Booking, QueueTicket
+from tests.factories import StaffFactory, make_nik, make_office, make_slot, paid_booking_today, ready_application
 from tests.helpers import domain_error
 
 pytestmark = pytest.mark.django_db
@@ -21,21 +21,6 @@ def office():
 @pytest.fixture
 def officer():
     return StaffFactory(role="customer_service")
-
-
-def paid_booking_today(office, **application_fields):
-    """A booking for a session today whose fee is paid (made yesterday, when it was bookable)."""
-    application = ready_application(**application_fields)
-    slot = make_slot(office, days_ahead=2)
-    booking = services.booking_create(application=application, slot=slot, actor=application.owner)
-    today = make_slot(office, days_ahead=0, start=slot.start_time.replace(hour=13), end=slot.end_time.replace(hour=15))
-    Booking.objects.filter(pk=booking.pk).update(slot=today, status=BookingStatus.CONFIRMED, hold_until=None)
-    booking.bill.status = "paid"
-    booking.bill.save()
-    application.status = "paid"
-    application.save()
-    booking.refresh_from_db()
-    return booking
 
 
 def test_checking_in_a_paid_booking_gives_a_queue_number(office, officer):
