@@ -195,7 +195,7 @@ def application_approve(*, application: Application, actor, passport_number: str
     try:
         with transaction.atomic():
             issuance = Issuance.objects.create(
-                application=application, passport_number=number, approved_by=actor, expected_ready_date=ready,
+                application=application, passport_number=number, approved_by=actor, expected_ready_date=ready, office=office,
                 valid_until=today.replace(year=today.year + (application.validity_years or 5)) - timedelta(days=1),
             )  # fmt: skip
     except IntegrityError:

@@ -402,6 +402,9 @@ class Issuance(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="issuance")
     passport_number = models.CharField(_("passport number"), max_length=9, unique=True)
+    office = models.ForeignKey(
+        "queueing.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="issuances"
+    )
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved"), default=timezone.now)
     expected_ready_date = models.DateField(_("expected ready date"))

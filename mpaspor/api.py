@@ -23,6 +23,7 @@ from applicants.api import auth as auth_api
 from billing import api as billing_api
 from delivery import api as delivery_api
 from mpaspor.errors import DomainError
+from queueing.api import reports as report_api
 from queueing.api import views as queueing_api
 
 logger = logging.getLogger(__name__)
@@ -145,6 +146,8 @@ urlpatterns = [
     path("payments/notifications/", billing_api.PaymentNotificationView.as_view(), name="api_payment_notification"),
     path(APPLICATION + "delivery/", delivery_api.DeliveryView.as_view(), name="api_delivery"),
     path("delivery/notifications/", delivery_api.PosNotificationView.as_view(), name="api_pos_notification"),
+    path("reports/issuance/", report_api.IssuanceReportView.as_view(), name="api_report_issuance"),
+    path("reports/operations/", report_api.OperationsReportView.as_view(), name="api_report_operations"),
     path("applications/", app_api.ApplicationListView.as_view(), name="api_applications"),
     path(APPLICATION, app_api.ApplicationDetailView.as_view(), name="api_application"),
     path(APPLICATION + "submit/", app_api.SubmitView.as_view(), name="api_application_submit"),

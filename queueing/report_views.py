@@ -1,0 +1,67 @@
+"""Report pages: public open data (no personal data), and operational figures for supervisors."""
+
+from datetime import date, timedelta
+
+from django.contrib import admin
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from queueing import reports
+from queueing.models import Office
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _issuance_context(request, office: Office) -> dict:
+    year = _year(request)
+    months = reports.issuance_by_month(office, year)
+    return {"office": office, "year": year, "months": months, "totals": reports.totals(months),
+            "chart": mark_safe(reports.bar_chart_svg(months)), "offices": Office.objects.order_by("name"),  # noqa: S308 - our own SVG, numbers only
+            "years": range(timezone.localdate().year, 2021, -1)}  # fmt: skip
+
+
+def open_data(request, code=None):
+    """Public: passports issued per month and product, per office."""
+    office = get_object_or_404(Office, code=code) if code else Office.objects.order_by("name").first()
+    if office is None:
+        raise Http404
+    return render(request, "queueing/open_data.html", _issuance_context(request, office))
+
+
+def open_data_csv(request, code):
+    office = get_object_or_404(Office, code=code)
+    year = _year(request)
+    response = HttpResponse(reports.issuance_csv(office, year), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="paspor-terbit-{office.code}-{year}.csv"'
+    return response
+
+
+@permission_required("queueing.view_booking", raise_exception=True)
+def staff_reports(request):
+    """Admin page for supervisors: the issuance table and chart, and daily operational figures."""
+    office = (
+        Office.objects.filter(code=request.GET.get("office", "")).first() or Office.objects.order_by("name").first()
+    )
+    if office is None:
+        raise Http404
+    today = office.local_today()
+    try:
+        start = date.fromisoformat(request.GET.get("from") or (today - timedelta(days=13)).isoformat())
+        end = date.fromisoformat(request.GET.get("to") or today.isoformat())
+    except ValueError:
+        start, end = today - timedelta(days=13), today
+    end = min(end, start + timedelta(days=92))
+    context = {**admin.site.each_context(request), **_issuance_context(request, office), "title": "Reports",
+               "operations": reports.operations_by_day(office, start, end), "start": start, "end": end}  # fmt: skip
+    return render(request, "admin/queueing/reports.html", context)
