@@ -6,6 +6,9 @@ run:  ## the portal with demo data on SQLite at http://127.0.0.1:8000
 test:  ## ruff, migration check and the whole pytest suite on a throwaway PostgreSQL and Redis
 	./scripts/test.sh
 
+bench:  ## production-like stack and a replayed quota opening; figures in bench/results/latest.json
+	./bench/run.sh
+
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 

@@ -485,3 +485,13 @@ class TravelBanFlag(models.Model):
 
     def __str__(self):
         return f"{self.application.number} ~ {self.ban}"
+
+
+class NotificationSent(models.Model):
+    """Marks a public audit entry as told to the applicant: the audit log is the outbox."""
+
+    entry = models.OneToOneField(AuditEntry, on_delete=models.PROTECT, related_name="notification")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.entry_id} {self.sent_at:%Y-%m-%d %H:%M}"

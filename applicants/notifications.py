@@ -81,3 +81,36 @@ def notify_document_rejected(document) -> None:
             "link": settings.SITE_URL + reverse("application_documents", args=[application.pk]),
         },
     )
+
+
+def deliver(entry_id: int) -> bool:
+    """Tell the applicant about one public audit entry, at most once (claimed by a marker row)."""
+    from django.db import IntegrityError, transaction
+
+    from applicants.models import AuditEntry, NotificationSent
+
+    entry = AuditEntry.objects.select_related("application__owner").filter(pk=entry_id, public=True).first()
+    if entry is None or entry.application is None:
+        return False
+    try:
+        with transaction.atomic():
+            NotificationSent.objects.create(entry=entry)
+    except IntegrityError:
+        return False  # another run got there first
+    notify_status_change(entry)
+    return True
+
+
+def pending_entries(*, within_hours: int = 24, limit: int = 500) -> list[int]:
+    """Public steps of the last day not yet told to the applicant, oldest first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applicants.models import AuditEntry
+
+    since = timezone.now() - timedelta(hours=within_hours)
+    return list(
+        AuditEntry.objects.filter(public=True, application__isnull=False, created_at__gte=since, notification__isnull=True)
+        .order_by("id").values_list("id", flat=True)[:limit]
+    )  # fmt: skip

@@ -1,14 +1,12 @@
 from celery import shared_task
 
-from applicants.models import AuditEntry
-from applicants.notifications import notify_status_change
+from applicants.notifications import deliver, pending_entries
 
 
-@shared_task(ignore_result=True, time_limit=60, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
-def notify_change(entry_id: int) -> None:
-    entry = AuditEntry.objects.select_related("application__owner").filter(pk=entry_id, public=True).first()
-    if entry is not None and entry.application is not None:
-        notify_status_change(entry)
+@shared_task(ignore_result=True, time_limit=300)
+def send_notifications() -> int:
+    """The outbox: tell applicants about public steps not yet sent. Running twice sends nothing twice."""
+    return sum(deliver(entry_id) for entry_id in pending_entries())
 
 
 @shared_task(ignore_result=True, time_limit=300)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -132,9 +133,10 @@ def transition(
     entry = log_action(
         application, actor, name, from_status=before, to_status=move.target, reason=reason, data=data, public=public
     )
-    if public:
-        from applicants.tasks import notify_change
-        from mpaspor.tasks import enqueue
+    if public and settings.CELERY_TASK_ALWAYS_EAGER:
+        # No broker and no beat (a developer's machine): tell the applicant right away.
+        # Otherwise the beat task `send_notifications` works through the audit log.
+        from applicants.notifications import deliver
 
-        transaction.on_commit(lambda: enqueue(notify_change, entry.pk))
+        transaction.on_commit(lambda: deliver(entry.pk))
     return application

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,31 +34,29 @@ def fee_schedule(*, product: str, amount: int, effective_from: datetime, actor, 
 
 
 def bill_issue(*, application, at=None) -> Bill:
-    """A fresh billing code at the price in force now. Called inside the booking's transaction."""
+    """A fresh billing code at the price in force now, inside the caller's transaction.
+
+    A code drawn twice (one chance in 10^14) violates the unique index; the caller's
+    transaction fails with IntegrityError and the booking is retried.
+    """
     at = at or timezone.now()
     lines = price_of_application(application, at=at)
     if not lines:
         raise DomainError(
             "no_price", _("There is no fee for this passport product; please check the passport type and validity.")
         )
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return Bill.objects.create(
-                    application=application,
-                    amount=sum(line.amount for line in lines),
-                    lines=[{"product": line.product, "label": line.label, "amount": line.amount} for line in lines],
-                    payer_name=application.full_name,
-                    ministry_code=settings.SIMPONI_MINISTRY_CODE,
-                    echelon_code=settings.SIMPONI_ECHELON_CODE,
-                    work_unit_code=settings.SIMPONI_WORK_UNIT_CODE,
-                    account_code=settings.SIMPONI_ACCOUNT_CODE,
-                    issued_at=at,
-                    expires_at=at + timedelta(seconds=settings.BILL_TTL_SECONDS),
-                )
-        except IntegrityError:  # a billing-code collision: draw another
-            continue
-    raise DomainError("busy", _("The service is busy. Please try again in a moment."), status=503, retry_after=2)
+    return Bill.objects.create(
+        application=application,
+        amount=sum(line.amount for line in lines),
+        lines=[{"product": line.product, "label": line.label, "amount": line.amount} for line in lines],
+        payer_name=application.full_name,
+        ministry_code=settings.SIMPONI_MINISTRY_CODE,
+        echelon_code=settings.SIMPONI_ECHELON_CODE,
+        work_unit_code=settings.SIMPONI_WORK_UNIT_CODE,
+        account_code=settings.SIMPONI_ACCOUNT_CODE,
+        issued_at=at,
+        expires_at=at + timedelta(seconds=settings.BILL_TTL_SECONDS),
+    )
 
 
 def bill_close(*, bill: Bill, status: str) -> bool:

@@ -22,15 +22,12 @@ from applicants.api import applications as app_api
 from applicants.api import auth as auth_api
 from billing import api as billing_api
 from delivery import api as delivery_api
+from mpaspor.api_errors import error_body
 from mpaspor.errors import DomainError
 from queueing.api import reports as report_api
 from queueing.api import views as queueing_api
 
 logger = logging.getLogger(__name__)
-
-
-def error_body(code: str, detail: str, fields: dict | None = None) -> dict:
-    return {"code": code, "detail": str(detail), "fields": fields or {}}
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -138,8 +135,8 @@ urlpatterns = [
     ),
     path("fees/", billing_api.FeeListView.as_view(), name="api_fees"),
     path("offices/", queueing_api.OfficeListView.as_view(), name="api_offices"),
-    path("offices/<slug:code>/availability/", queueing_api.AvailabilityView.as_view(), name="api_availability"),
-    path(APPLICATION + "booking/", queueing_api.BookingView.as_view(), name="api_booking"),
+    path("offices/<slug:code>/availability/", queueing_api.availability_entry, name="api_availability"),
+    path(APPLICATION + "booking/", queueing_api.booking_entry, name="api_booking"),
     path(APPLICATION + "bill/", billing_api.BillView.as_view(), name="api_bill"),
     path(APPLICATION + "bill/renew/", billing_api.RenewView.as_view(), name="api_bill_renew"),
     path(APPLICATION + "proof/", billing_api.ProofView.as_view(), name="api_proof"),

@@ -95,8 +95,12 @@ def availability_json(office: Office, start: date | None, end: date | None) -> s
     head = json.dumps({"code": office.code, "name": office.name, "timezone": office.timezone,
                        "zone": office.zone_abbreviation}, separators=(",", ":"))  # fmt: skip
     window = (days[0][0], days[-1][0]) if days else ("", "")
-    return (f'{{"office":{head},"bookable_from":"{window[0]}","bookable_to":"{window[1]}",'
+    body = (f'{{"office":{head},"bookable_from":"{window[0]}","bookable_to":"{window[1]}",'
             f'"dates":[{",".join(fragments)}]}}')  # fmt: skip
+    if start is None and end is None:
+        # The common question (the whole window) is kept ready for the fast path.
+        fastpath.store_document(office.code, body.encode(), settings.AVAILABILITY_CACHE_SECONDS)
+    return body
 
 
 def availability(office: Office, start: date | None = None, end: date | None = None) -> list[dict]:

@@ -174,6 +174,16 @@ def _take_place(slot: SessionSlot, lanes: list[str]) -> str:
     raise slot_full_error()
 
 
+def _refuse_if_visibly_full(slot: SessionSlot, lanes: list[str]) -> None:
+    """Count without the lock first: a session that is already full is refused without
+    queueing on its row, which a rush would otherwise turn into a wait for everyone.
+    Only when a place looks free is the row locked and the count repeated."""
+    if all(_taken(slot, lane) >= slot.lane_capacity(lane) for lane in lanes):
+        for lane in lanes:
+            _hint_full(slot, lane)
+        raise slot_full_error()
+
+
 def _hint_full(slot: SessionSlot, lane: str) -> None:
     """Cache "full" for a few seconds, but never past the moment the first unpaid hold lapses."""
     now = timezone.now()
@@ -218,37 +228,77 @@ def _insert(**fields) -> Booking:
 
 
 def booking_create(*, application: Application, slot: SessionSlot, actor, priority: bool = False) -> Booking:
-    """Book a session for a submitted application and issue its bill, or refuse cleanly."""
+    """Book a session for a submitted application and issue its bill, or refuse cleanly.
+
+    Everything that does not depend on the places left is done first (checks, bill,
+    booking row, status, audit); the session row is locked only at the end, to count the
+    places held including this one. So the hot row is held for one count and the commit,
+    and a refusal rolls everything back.
+    """
     lanes = [Lane.PRIORITY, Lane.REGULAR] if priority else [Lane.REGULAR]
     if fastpath.is_full(slot.pk, lanes):
         raise slot_full_error()  # the database said so a moment ago; spare it the rush
-    with transaction.atomic():
-        application = _lock_application(application)
-        paid_bill = application.bills.filter(status=BillStatus.PAID).first()
-        rebooking = application.status == "paid" and not application.bookings.filter(status__in=ACTIVE).exists()
-        if rebooking:
-            # Paid, but the place was lost (a payment notice that came after the sweeper).
-            if not workflow.may(workflow.MOVES["book"], application, actor):
-                raise DomainError("permission_denied", _("You may not do this."), status=403)
-        else:
-            workflow.check("book", application, actor)
-        _check_ready_to_book(application)
-        lanes = _lanes(application, priority)
-        _expire_stale_holds(application.nik)  # before the session lock: locks in one order
-        slot = _lock_slots(slot.pk)[slot.pk]
-        _check_bookable(slot, application)
-        lane = _take_place(slot, lanes)
-        bill = paid_bill or billing.bill_issue(application=application)
-        booking = _insert(
-            application=application, slot=slot, nik=application.nik, lane=lane, bill=bill,
-            status=B.CONFIRMED if paid_bill else B.HELD, hold_until=None if paid_bill else bill.expires_at,
-        )  # fmt: skip
-        if rebooking:
-            log_action(application, actor, "book", data=_describe(booking))
-        else:
-            workflow.transition(application, "book", actor, data=_describe(booking))
-        transaction.on_commit(lambda: fastpath.forget_availability(slot.office.code))
+    _refuse_if_visibly_full(slot, lanes)
+    try:
+        return _book(application, slot, actor, priority)
+    except IntegrityError:
+        # The person's NIK still has an unpaid hold whose deadline passed (the sweeper has
+        # not tidied it yet), or, once in 10^14, a billing code was drawn twice: tidy, retry once.
+        _expire_stale_holds(application.nik)
+    try:
+        return _book(application, slot, actor, priority)
+    except IntegrityError:
+        raise DomainError("nik_already_booked",
+                          _("This NIK already has an active booking. One person can hold one booking at a time."),
+                          status=409) from None  # fmt: skip
+
+
+@transaction.atomic
+def _book(application: Application, slot: SessionSlot, actor, priority: bool) -> Booking:
+    application = _lock_application(application)
+    paid_bill = application.bills.filter(status=BillStatus.PAID).first() if application.status == "paid" else None
+    rebooking = paid_bill is not None and not application.bookings.filter(status__in=ACTIVE).exists()
+    if rebooking:
+        # Paid, but the place was lost (a payment notice that came after the sweeper).
+        if not workflow.may(workflow.MOVES["book"], application, actor):
+            raise DomainError("permission_denied", _("You may not do this."), status=403)
+    else:
+        workflow.check("book", application, actor)
+    _check_ready_to_book(application)
+    lanes = _lanes(application, priority)
+    _check_bookable(slot, application)
+    bill = paid_bill or billing.bill_issue(application=application)
+    booking = Booking.objects.create(
+        application=application, slot=slot, nik=application.nik, lane=lanes[0], bill=bill,
+        status=B.CONFIRMED if paid_bill else B.HELD, hold_until=None if paid_bill else bill.expires_at,
+    )  # fmt: skip
+    if rebooking:
+        log_action(application, actor, "book", data=_describe(booking))
+    else:
+        workflow.transition(application, "book", actor, data=_describe(booking))
+    slot = _lock_slots(slot.pk)[slot.pk]
+    if not slot.is_open:
+        raise DomainError("slot_not_bookable", _("This session cannot be booked (it is past, closed or not open yet)."),
+                          status=409)  # fmt: skip
+    booking.lane = _settle_lane(slot, booking, lanes)
+    transaction.on_commit(lambda: fastpath.forget_availability(slot.office.code))
     return booking
+
+
+def _settle_lane(slot: SessionSlot, booking: Booking, lanes: list[str]) -> str:
+    """With the session locked and our booking inserted: keep it in the first lane where the
+    count (ours included) stays within capacity, or refuse, which rolls it all back."""
+    for lane in lanes:
+        if lane != booking.lane:
+            Booking.objects.filter(pk=booking.pk).update(lane=lane)
+            booking.lane = lane
+        taken = _taken(slot, lane)
+        if taken <= slot.lane_capacity(lane):
+            if taken == slot.lane_capacity(lane):
+                transaction.on_commit(lambda lane=lane: _hint_full(slot, lane))
+            return lane
+        _hint_full(slot, lane)
+    raise slot_full_error()
 
 
 def _check_ready_to_book(application: Application) -> None:

@@ -13,9 +13,13 @@ from tests.factories import StaffFactory, UserFactory, create_draft, jpeg_bytes
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits and login counters live in the cache; each test starts clean.
+    from queueing import fastpath
+
     cache.clear()
+    fastpath._memo.clear()
     yield
     cache.clear()
+    fastpath._memo.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -92,7 +92,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mpaspor.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mpaspor"),
         }
@@ -155,8 +155,12 @@ MAX_ACTIVE_APPLICATIONS_PER_ACCOUNT = env.int("MAX_ACTIVE_APPLICATIONS_PER_ACCOU
 MAX_RESCHEDULES = env.int("MAX_RESCHEDULES", default=1)
 # How long a booking waits for the hot session row before answering "busy, try again".
 BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=3000)
-SLOT_FULL_FLAG_SECONDS = env.int("SLOT_FULL_FLAG_SECONDS", default=5)
+# A "full" hint never outlives the first unpaid hold that could lapse, and every change
+# that frees a place clears it; this only caps it.
+SLOT_FULL_FLAG_SECONDS = env.int("SLOT_FULL_FLAG_SECONDS", default=30)
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=3)
+# How long one process may reuse a hint (availability, "full") before asking Redis again.
+FASTPATH_LOCAL_SECONDS = env.float("FASTPATH_LOCAL_SECONDS", default=1.0)
 
 # --- Billing (SIMPONI / MPN G2) ---------------------------------------------------------------
 BILL_TTL_SECONDS = env.int("BILL_TTL_SECONDS", default=7200)
@@ -249,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("POS_POLL_SECONDS", default=900.0),
     },
     "cancel-uncollected": {"task": "applicants.tasks.cancel_uncollected", "schedule": 24 * 3600.0},
+    "send-notifications": {
+        "task": "applicants.tasks.send_notifications",
+        "schedule": env.float("NOTIFY_INTERVAL_SECONDS", default=10.0),
+    },
 }
 
 # --- Security defaults that hold in every environment ----------------------------------------

@@ -1,10 +1,12 @@
 """Offices, availability and booking over the API."""
 
+import json
 from datetime import date
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -13,10 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
+from mpaspor.api_errors import error_body
 from mpaspor.errors import DomainError
+from mpaspor.fastjwt import access_token_user
 from mpaspor.idempotency import idempotent
-from mpaspor.throttling import throttle
-from queueing import selectors, services
+from mpaspor.throttling import client_address, throttle
+from queueing import fastpath, selectors, services
 from queueing.models import Booking, Office, SessionSlot
 
 BookingThrottles = [throttle("booking_account"), throttle("booking_address", per_account=False)]
@@ -186,3 +190,76 @@ class BookingView(APIView):
         application = application_selectors.application_of(request.user, application_id)
         services.booking_cancel(booking=_current(application), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Fast paths in front of the two hottest endpoints ---------------------------------------------
+# When quotas open, thousands of phones refresh the calendar and try to book sessions that
+# are already full. These answers need neither DRF's machinery nor the database: the ready
+# availability document, and the short-lived "full" hint, both live in Redis. Anything the
+# fast path cannot answer for certain goes to the full DRF view below it.
+
+_availability_view = AvailabilityView.as_view()
+_booking_view = BookingView.as_view()
+
+
+def _rate_limited(scope: str, ident: str):
+    from mpaspor.throttling import hit
+
+    wait = hit(scope, ident)
+    if wait is None:
+        return None
+    response = JsonResponse(error_body("rate_limited", _("Too many requests. Please wait %(seconds)s seconds and try again.")
+                                       % {"seconds": wait}), status=429)  # fmt: skip
+    response["Retry-After"] = str(max(wait, 1))
+    return response
+
+
+@csrf_exempt
+def availability_entry(request, code):
+    if request.method == "GET" and not request.GET:
+        limited = _rate_limited("read_address", f"a{client_address(request)}")
+        if limited:
+            return limited
+        body = fastpath.cached_document(code)
+        if body is not None:
+            response = HttpResponse(body, content_type="application/json")
+            response["Cache-Control"] = "public, max-age=2"
+            return response
+    return _availability_view(request, code=code)
+
+
+def _user_id_from_bearer(request):
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    return access_token_user(header[7:].strip()) if header.startswith("Bearer ") else None
+
+
+@csrf_exempt
+def booking_entry(request, application_id):
+    """Refuse an attempt on a session the database just reported full, without touching it.
+
+    Only for a signed-in (valid bearer token) POST without an Idempotency-Key, whose body
+    names a session with a live "full" hint. The answer is the same `slot_full` the full
+    path would give; it reveals nothing about the application (fullness is public).
+    """
+    if request.method == "POST" and "HTTP_IDEMPOTENCY_KEY" not in request.META:
+        user_id = _user_id_from_bearer(request)
+        if user_id is not None:
+            try:
+                body = json.loads(request.body)
+                session, priority = int(body["session"]), body.get("priority") is True
+            except (ValueError, KeyError, TypeError):
+                session = None
+            if session is not None and fastpath.is_full(session, ["priority", "regular"] if priority else ["regular"]):
+                limited = _rate_limited("booking_account", f"u{user_id}") or _rate_limited(
+                    "booking_address", f"a{client_address(request)}"
+                )
+                if limited:
+                    return limited
+                error = services.slot_full_error()
+                return JsonResponse(error_body(error.code, error.message), status=error.status)
+    return _booking_view(request, application_id=application_id)
+
+
+# The schema generator documents the DRF views behind the fast paths.
+for _entry, _view in ((availability_entry, _availability_view), (booking_entry, _booking_view)):
+    _entry.cls, _entry.initkwargs = _view.cls, _view.initkwargs

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `make bench`: the portal as in production (gunicorn, PostgreSQL, Redis, Celery worker and
+# beat, all on loopback, RATE_LIMITS=off), a quota opening replayed by wrk, and the figures
+# in bench/results/latest.json with a chart (latest.png) beside it.
+#
+# Phases, all against the same server: a rush (half the crowd refreshes the availability
+# while the other half books the newly released day, at once), then ROUNDS interleaved
+# rounds of health / availability / booking at full concurrency. Ratios are per round and
+# the median is reported: on a shared 2-core machine the CPU budget drifts within seconds.
+source "$(dirname "$0")/../scripts/lib.sh"
+cd "$ROOT"
+ensure_venv requirements.txt
+ensure_services
+command -v wrk >/dev/null || apt_install wrk
+compile_messages
+
+CLIENTS="${BENCH_CLIENTS:-64}"
+RUSH_SECONDS="${BENCH_RUSH_SECONDS:-10}"
+ROUND_SECONDS="${BENCH_ROUND_SECONDS:-3}"
+ROUNDS="${BENCH_ROUNDS:-6}"
+WORKERS="${BENCH_WORKERS:-5}"
+WRK_THREADS=2
+RUN_DIR="$(mktemp -d /tmp/mpaspor-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  set +e
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  stop_services
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+start_postgres
+start_redis
+
+export DJANGO_SETTINGS_MODULE=mpaspor.settings.production
+export DJANGO_SECRET_KEY="bench-only-$(date +%s)-not-a-secret-0123456789"
+export ALLOWED_HOSTS="127.0.0.1,localhost"
+export PAYMENT_WEBHOOK_SECRET=bench-payment POS_WEBHOOK_SECRET=bench-pos
+export RATE_LIMITS=off SECURE_COOKIES=0 JWT_ACCESS_MINUTES=120 LOG_LEVEL=WARNING
+export PRIVATE_MEDIA_ROOT="$RUN_DIR/private" CONN_MAX_AGE=600
+
+log "migrating and preparing the crowd"
+"$PY" manage.py migrate --noinput -v0
+BENCH_APPLICANTS="${BENCH_APPLICANTS:-30000}" "$PY" bench/prepare.py
+
+PORT="$(free_port)"
+# Sync workers (2 x cores + 1) behind the kernel's accept queue: the fairest tail latency
+# under a closed-loop crowd on this machine (gthread measured worse p99, see README).
+"$VENV/bin/gunicorn" mpaspor.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --worker-class sync --backlog 2048 --log-level warning &
+PIDS+=($!)
+"$PY" -m celery -A mpaspor worker --beat --concurrency 1 --loglevel WARNING \
+  --schedule "$RUN_DIR/beat-schedule" --without-mingle --without-gossip >"$RUN_DIR/celery.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health/" >/dev/null && break; sleep 0.2; done
+URL="http://127.0.0.1:$PORT"
+log "gunicorn ($WORKERS sync workers) on $URL; $CLIENTS clients"
+
+APPLICANTS="${BENCH_APPLICANTS:-30000}"
+SLICE=$((APPLICANTS / (ROUNDS + 1)))
+phase() {  # output-name mode clients seconds [slice]: booking phases get their own applicants
+  local first=$(( ${5:-0} * SLICE + 1 )) last=$(( (${5:-0} + 1) * SLICE ))
+  wrk -t"$WRK_THREADS" -c"$3" -d"${4}s" --latency --timeout 10s \
+    -s bench/wrk.lua "$URL" -- "$2" bench-office "$WRK_THREADS" "$first" "$last" | tail -n 1 >"$RUN_DIR/$1.json"
+}
+wrk -t2 -c"$CLIENTS" -d2s "$URL/health/" >/dev/null
+wrk -t2 -c"$CLIENTS" -d2s "$URL/api/v1/offices/bench-office/availability/" >/dev/null
+
+log "rush: $((CLIENTS / 2)) clients reading, $((CLIENTS / 2)) booking, ${RUSH_SECONDS}s"
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  # py-spy samples every gunicorn worker during the rush; the flamegraph shows the hot paths.
+  "$VENV/bin/python" -m pip install -q py-spy >/dev/null 2>&1 || true
+  "$VENV/bin/py-spy" record --nonblocking --subprocesses --pid "${PIDS[0]}" --duration "$RUSH_SECONDS" --rate 100 \
+    --format raw --output bench/results/profile-rush.txt >/dev/null 2>&1 &
+  SPY=$!
+fi
+phase rush_reads availability $((CLIENTS / 2)) "$RUSH_SECONDS" &
+READS=$!
+phase rush_bookings booking $((CLIENTS / 2)) "$RUSH_SECONDS" 0
+wait "$READS"
+for round in $(seq "$ROUNDS"); do
+  for mode in health availability booking; do
+    phase "round${round}_${mode}" "$mode" "$CLIENTS" "$ROUND_SECONDS" "$round"
+  done
+  log "round $round: $(for m in health availability booking; do printf '%s %s  ' "$m" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["requests"]*1e6/d["duration_us"]))' "$RUN_DIR/round${round}_${m}.json")"; done)"
+done
+
+[ -n "${SPY:-}" ] && wait "$SPY"  # the profiler still writing
+"$PY" bench/report.py "$RUN_DIR" "$CLIENTS" "$WORKERS" "$ROUNDS" "$ROUND_SECONDS" "$RUSH_SECONDS"

@@ -1,0 +1,85 @@
+"""The two endpoints that take the rush when quotas open answer without the database."""
+
+import json
+
+import pytest
+from rest_framework_simplejwt.tokens import AccessToken
+
+from queueing import services
+from tests.factories import make_office, make_slot, ready_application
+from tests.helpers import committed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def full_slot():
+    slot = make_slot(make_office(code="hot"), capacity=1, priority_capacity=0)
+    first = ready_application()
+    committed(services.booking_create, application=first, slot=slot, actor=first.owner)
+    return slot
+
+
+def attempt(client, application, slot, **headers):
+    token = AccessToken.for_user(application.owner)
+    return client.post(f"/api/v1/applications/{application.pk}/booking/", data=json.dumps({"session": slot.pk}),
+                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}", **headers)  # fmt: skip
+
+
+def test_an_attempt_on_a_full_session_is_refused_without_a_query(client, full_slot, django_assert_num_queries):
+    late = ready_application()  # before counting: its rows are not part of the request
+    with django_assert_num_queries(0):
+        response = attempt(client, late, full_slot)
+    assert response.status_code == 409 and response.json()["code"] == "slot_full"
+
+
+def test_the_first_refusal_after_a_hint_lapsed_needs_a_handful_of_queries_and_sets_it_again(
+    client, full_slot, django_assert_max_num_queries
+):
+    from queueing import fastpath
+
+    fastpath.clear_full(full_slot.pk)
+    first, second = ready_application(), ready_application()
+    with django_assert_max_num_queries(5):
+        assert attempt(client, first, full_slot).json()["code"] == "slot_full"
+    with django_assert_max_num_queries(0):
+        assert attempt(client, second, full_slot).json()["code"] == "slot_full"
+
+
+def test_without_a_valid_token_the_full_session_answer_is_still_401(client, full_slot):
+    application = ready_application()
+    body = json.dumps({"session": full_slot.pk})
+    url = f"/api/v1/applications/{application.pk}/booking/"
+    assert client.post(url, data=body, content_type="application/json").status_code == 401
+    forged = str(AccessToken.for_user(application.owner))[:-2] + "xx"
+    response = client.post(url, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {forged}")
+    assert response.status_code == 401
+
+
+def test_an_idempotent_retry_of_a_successful_booking_is_replayed_even_once_the_session_is_full(client):
+    slot = make_slot(make_office(code="hot2"), capacity=1, priority_capacity=0)
+    application = ready_application()
+    first = committed(attempt, client=client, application=application, slot=slot, HTTP_IDEMPOTENCY_KEY="k-9")
+    again = attempt(client, application, slot, HTTP_IDEMPOTENCY_KEY="k-9")
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+
+
+def test_the_availability_document_is_served_without_a_query(client, full_slot, django_assert_num_queries):
+    client.get("/api/v1/offices/hot/availability/")
+    with django_assert_num_queries(0):
+        response = client.get("/api/v1/offices/hot/availability/")
+    day = next(d for d in response.json()["dates"] if d["date"] == full_slot.date.isoformat())
+    assert day["sessions"][0]["remaining"] == 0
+
+
+def test_while_one_process_rebuilds_the_calendar_others_get_the_previous_one(client, full_slot):
+    from django.core.cache import cache
+
+    from queueing import fastpath
+
+    before = client.get("/api/v1/offices/hot/availability/").content
+    fastpath.forget_availability("hot")
+    cache.add(fastpath._rebuild_key("hot"), 1, timeout=2)  # another process is rebuilding
+    assert fastpath.cached_document("hot") == before
+    cache.delete(fastpath._rebuild_key("hot"))
+    assert fastpath.cached_document("hot") is None  # this reader rebuilds
