@@ -18,7 +18,7 @@ CLIENTS="${BENCH_CLIENTS:-64}"
 RUSH_SECONDS="${BENCH_RUSH_SECONDS:-10}"
 ROUND_SECONDS="${BENCH_ROUND_SECONDS:-3}"
 ROUNDS="${BENCH_ROUNDS:-6}"
-WORKERS="${BENCH_WORKERS:-5}"
+WORKERS="${BENCH_WORKERS:-9}"
 WRK_THREADS=2
 RUN_DIR="$(mktemp -d /tmp/mpaspor-bench.XXXXXX)"
 PIDS=()
@@ -45,8 +45,9 @@ log "migrating and preparing the crowd"
 BENCH_APPLICANTS="${BENCH_APPLICANTS:-30000}" "$PY" bench/prepare.py
 
 PORT="$(free_port)"
-# Sync workers (2 x cores + 1) behind the kernel's accept queue: the fairest tail latency
-# under a closed-loop crowd on this machine (gthread measured worse p99, see README).
+# Sync workers (4 x cores + 1) behind the kernel's accept queue: the fairest tail latency
+# under a closed-loop crowd here (gthread measured worse p99; with 5 workers readers wait
+# behind bookings that wait on PostgreSQL; see README).
 "$VENV/bin/gunicorn" mpaspor.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --worker-class sync --backlog 2048 --log-level warning &
 PIDS+=($!)
