@@ -153,6 +153,20 @@ class ApplicationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class PostalAddress(models.Model):
+    """An Indonesian address as written on a KTP or a parcel, down to village and postal code."""
+
+    address_line = models.CharField(_("street address, RT/RW"), max_length=200, blank=True)
+    village = models.CharField(_("village (kelurahan/desa)"), max_length=60, blank=True)
+    district = models.CharField(_("district (kecamatan)"), max_length=60, blank=True)
+    city = models.CharField(_("regency or city"), max_length=60, blank=True)
+    province = models.CharField(_("province"), max_length=60, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read aloud at counters
 
 
@@ -160,7 +174,7 @@ def new_application_number() -> str:
     return "MP" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(10))
 
 
-class Application(models.Model):
+class Application(PostalAddress):
     """One person's passport application, with the biodata declared for it.
 
     Biodata is stored per application, not per person: the KK number and address change
@@ -196,13 +210,6 @@ class Application(models.Model):
     occupation = models.CharField(_("occupation"), max_length=60, blank=True)
     phone = models.CharField(_("mobile number"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
-
-    address_line = models.CharField(_("street address, RT/RW"), max_length=200, blank=True)
-    village = models.CharField(_("village (kelurahan/desa)"), max_length=60, blank=True)
-    district = models.CharField(_("district (kecamatan)"), max_length=60, blank=True)
-    city = models.CharField(_("regency or city"), max_length=60, blank=True)
-    province = models.CharField(_("province"), max_length=60, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
 
     mother_name = models.CharField(_("mother's full name"), max_length=100, blank=True)
     father_name = models.CharField(_("father's full name"), max_length=100, blank=True)

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applicants.models import Application
+from applicants.models import Application, PostalAddress
 
 
 class Method(models.TextChoices):
@@ -10,19 +10,13 @@ class Method(models.TextChoices):
     POS = "pos", _("Delivery by PT Pos")
 
 
-class DeliveryChoice(models.Model):
+class DeliveryChoice(PostalAddress):
     """How the applicant wants the passport: pickup, or delivery to an address by PT Pos."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="delivery")
     method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.PICKUP)
     recipient_name = models.CharField(_("recipient"), max_length=100, blank=True)
     phone = models.CharField(_("recipient's mobile number"), max_length=20, blank=True)
-    address_line = models.CharField(_("street address, RT/RW"), max_length=200, blank=True)
-    village = models.CharField(_("village (kelurahan/desa)"), max_length=60, blank=True)
-    district = models.CharField(_("district (kecamatan)"), max_length=60, blank=True)
-    city = models.CharField(_("regency or city"), max_length=60, blank=True)
-    province = models.CharField(_("province"), max_length=60, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     fee = models.PositiveIntegerField(_("delivery fee (IDR)"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
