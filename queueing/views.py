@@ -1,5 +1,7 @@
 """Choosing an office, day and session in the browser; check-in and the queue at the office."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
@@ -49,6 +51,8 @@ def booking_page(request, application_id):
             messages.error(request, exc.message)
             return redirect(f"{request.path}?office={slot.office.code}")
     days = selectors.availability(office) if office else []
+    for day in days:
+        day["day"] = date.fromisoformat(day["date"])  # shown as "Sen, 30 Nov"
     has_places = any(s["remaining"] > 0 for d in days for s in d["sessions"])
     return render(request, "queueing/booking.html", {
         "application": application, "current": current, "offices": offices, "office": office, "days": days,
