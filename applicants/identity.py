@@ -58,11 +58,6 @@ def _digits(value: str) -> str:
     return re.sub(r"[\s.\-]", "", value or "")
 
 
-def normalise_number(value: str) -> str:
-    """People paste numbers with spaces, dots or dashes; the number is the digits."""
-    return _digits(value)
-
-
 def parse_nik(value: str) -> NikInfo:
     nik = _digits(value)
     if not nik.isdigit() or len(nik) != 16:

@@ -37,9 +37,8 @@ class TrackingStatus(models.TextChoices):
     FAILED = "failed", _("Delivery failed")
 
 
-# The order a parcel moves in; an event earlier in it never undoes a later one.
+# The order a parcel moves in (delivered and failed both end it).
 PROGRESS = [s.value for s in TrackingStatus]
-FINAL = {TrackingStatus.DELIVERED, TrackingStatus.FAILED}
 
 
 class Shipment(models.Model):
@@ -60,10 +59,6 @@ class Shipment(models.Model):
 
     def __str__(self):
         return self.tracking_number
-
-    @property
-    def is_final(self) -> bool:
-        return self.status in FINAL
 
 
 class TrackingEvent(models.Model):
