@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from applicants import casework, workflow
 from applicants.models import Application, CollectorRelation, Recommendation, TravelBanFlag
+from applicants.services import application_cancel
 from mpaspor.errors import DomainError
+from queueing.services import application_check_in
 
 
 class InterviewForm(forms.Form):
@@ -66,13 +68,7 @@ MOVE_LABELS = {
 
 def _run(move: str, application: Application, user, data: dict):
     if move == "check_in":
-        from queueing.selectors import active_booking
-        from queueing.services import booking_check_in
-
-        booking = active_booking(application)
-        if booking is None:
-            raise DomainError("booking_not_found", str(_("This application has no booking.")), status=404)
-        ticket = booking_check_in(code=booking.code, office=booking.slot.office, actor=user)
+        ticket = application_check_in(application=application, actor=user)
         return _("Checked in. Queue number: %(number)s") % {"number": ticket.number}
     if move == "interview":
         casework.application_interview(application=application, actor=user, **data)
@@ -90,8 +86,6 @@ def _run(move: str, application: Application, user, data: dict):
     elif move == "collect":
         casework.passport_hand_over(application=application, actor=user, **data)
     elif move == "cancel":
-        from applicants.services import application_cancel
-
         application_cancel(application=application, actor=user, reason=data["reason"])
     else:
         raise PermissionDenied

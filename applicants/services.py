@@ -351,21 +351,13 @@ def document_review(*, document: Document, actor: User, accepted: bool, reason: 
 
 @transaction.atomic
 def application_cancel(*, application: Application, actor: User, reason: str = "") -> Application:
-    """Withdraw (the applicant, before paying) or cancel (a supervisor, with a reason)."""
-    from queueing.models import ACTIVE, Booking
+    """Withdraw (the applicant, before paying) or cancel (a supervisor, with a reason).
+    Its bookings go with it, and their places return to the quota at once."""
+    from queueing.services import bookings_release  # queueing builds on applicants, not the reverse
 
     application = _lock(application)
-    move = (
-        "withdraw"
-        if application.status in workflow.MOVES["withdraw"].sources and actor.pk == application.owner_id
-        else "cancel"
-    )
+    withdrawing = application.status in workflow.MOVES["withdraw"].sources and actor.pk == application.owner_id
+    move = "withdraw" if withdrawing else "cancel"
     workflow.check(move, application, actor)
-    for booking in Booking.objects.select_for_update().filter(application=application, status__in=ACTIVE):
-        if booking.status == "held" and booking.bill_id:
-            from billing.services import bill_close
-
-            bill_close(bill=booking.bill, status="cancelled")
-        booking.status = "cancelled"
-        booking.save(update_fields=["status", "updated_at"])
+    bookings_release(application=application)
     return workflow.transition(application, move, actor, reason=reason)

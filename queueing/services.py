@@ -1,10 +1,11 @@
 """Every write to sessions, bookings and the queue.
 
-Places are never counted in Python and then written: a booking locks its session row
-(`SELECT ... FOR UPDATE`, with a short lock timeout), counts the bookings that hold a place
-right now (unexpired holds and paid or used places), and inserts only if one is left, all
-in one transaction. Two sessions are always locked in id order. A partial unique index
-refuses a second active booking for the same NIK whatever the code path.
+Places are never counted in Python and then written: a booking inserts its row, then locks
+its session row (`SELECT ... FOR UPDATE`, with a short lock timeout) and counts the bookings
+that hold a place right now (its own included: unexpired holds and paid or used places);
+over capacity, the whole transaction rolls back. Two sessions are always locked in id
+order. A partial unique index refuses a second active booking for the same NIK whatever
+the code path.
 """
 
 from __future__ import annotations
@@ -157,23 +158,6 @@ def _lanes(application: Application, priority: bool) -> list[str]:
     return [Lane.PRIORITY, Lane.REGULAR]  # an eligible person may also take a regular place
 
 
-def _take_place(slot: SessionSlot, lanes: list[str]) -> str:
-    """With the slot row locked: the first lane that still has a place, or raise slot_full.
-
-    The "full" hint is set at once, not after commit: refusing rolls the transaction back,
-    and the database has just said the lane is full anyway.
-    """
-    for lane in lanes:
-        taken = _taken(slot, lane)
-        capacity = slot.lane_capacity(lane)
-        if taken < capacity:
-            if taken + 1 == capacity:
-                transaction.on_commit(lambda lane=lane: _hint_full(slot, lane))
-            return lane
-        _hint_full(slot, lane)
-    raise slot_full_error()
-
-
 def _refuse_if_visibly_full(slot: SessionSlot, lanes: list[str]) -> None:
     """Count without the lock first: a session that is already full is refused without
     queueing on its row, which a rush would otherwise turn into a wait for everyone.
@@ -215,16 +199,6 @@ def _lock_application(application: Application) -> Application:
 def _expire_stale_holds(nik: str) -> None:
     for booking in Booking.objects.filter(nik=nik, status=B.HELD, hold_until__lte=timezone.now()):
         booking_expire(booking=booking)
-
-
-def _insert(**fields) -> Booking:
-    try:
-        with transaction.atomic():
-            return Booking.objects.create(**fields)
-    except IntegrityError:
-        raise DomainError("nik_already_booked",
-                          _("This NIK already has an active booking. One person can hold one booking at a time."),
-                          status=409) from None  # fmt: skip
 
 
 def booking_create(*, application: Application, slot: SessionSlot, actor, priority: bool = False) -> Booking:
@@ -349,14 +323,16 @@ def booking_reschedule(*, booking: Booking, slot: SessionSlot, actor, special_re
             raise DomainError("reschedule_too_late", _("Rescheduling is possible until the day before the appointment."),
                               status=409)  # fmt: skip
     _check_bookable(new_slot, application)
-    lane = _take_place(new_slot, [booking.lane] if booking.lane == Lane.REGULAR else [Lane.PRIORITY, Lane.REGULAR])
     booking.status = B.MOVED
     booking.save(update_fields=["status", "updated_at"])
-    moved = _insert(
-        application=application, slot=new_slot, nik=booking.nik, lane=lane, bill=booking.bill,
+    moved = Booking.objects.create(
+        application=application, slot=new_slot, nik=booking.nik, lane=booking.lane, bill=booking.bill,
         status=B.CONFIRMED if booking.hold_until is None else B.HELD, hold_until=booking.hold_until,
         reschedules_used=booking.reschedules_used + (0 if special else 1), moved_from=booking,
     )  # fmt: skip
+    moved.lane = _settle_lane(
+        new_slot, moved, [moved.lane] if moved.lane == Lane.REGULAR else [Lane.PRIORITY, Lane.REGULAR]
+    )
     log_action(application, actor, "special_reschedule" if special else "reschedule", reason=special_reason,
                data={"from": _describe(booking), "to": _describe(moved)})  # fmt: skip
     _after_change(old_slot, new_slot)
@@ -373,15 +349,28 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "") -> Booking:
     if booking.status == B.CONFIRMED:
         raise DomainError("booking_paid", _("The fee for this booking is paid; choose another session instead of cancelling."),
                           status=409)  # fmt: skip
-    was_held = booking.status == B.HELD and not booking.is_expired
+    _release(booking)
+    workflow.transition(application, "cancel_booking", actor, reason=reason, data=_describe(booking))
+    return booking
+
+
+def _release(booking: Booking) -> None:
+    """Cancel a locked booking and its unpaid bill; its place is free from this commit on."""
     booking.status = B.CANCELLED
     booking.save(update_fields=["status", "updated_at"])
     if booking.bill_id:
-        billing.bill_close(bill=booking.bill, status=BillStatus.CANCELLED)
-    workflow.transition(application, "cancel_booking", actor, reason=reason, data=_describe(booking))
-    if was_held:
-        _after_change(booking.slot)
-    return booking
+        billing.bill_close(bill=booking.bill, status=BillStatus.CANCELLED)  # a paid bill stays paid
+    _after_change(booking.slot)
+
+
+def bookings_release(*, application: Application) -> int:
+    """Cancel every active booking of an application (inside the caller's transaction, with
+    the application locked), as when the application itself is withdrawn or cancelled."""
+    bookings = list(Booking.objects.select_for_update(of=("self",)).select_related("slot__office", "bill")
+                    .filter(application=application, status__in=ACTIVE))  # fmt: skip
+    for booking in bookings:
+        _release(booking)
+    return len(bookings)
 
 
 def booking_expire(*, booking: Booking) -> bool:
@@ -479,6 +468,14 @@ def bookings_expire_due(*, limit: int = 1000) -> int:
 
 
 # --- On the day -----------------------------------------------------------------------------------
+
+
+def application_check_in(*, application: Application, actor) -> QueueTicket:
+    """Check in from the application's page (staff who have it open rather than the code)."""
+    booking = Booking.objects.filter(application=application, status__in=ACTIVE).select_related("slot__office").first()
+    if booking is None:
+        raise DomainError("booking_not_found", _("This application has no booking."), status=404)
+    return booking_check_in(code=booking.code, office=booking.slot.office, actor=actor)
 
 
 @transaction.atomic
