@@ -22,7 +22,7 @@ from mpaspor.errors import DomainError
 HEADER = "Idempotency-Key"
 
 
-def _fingerprint(request, kwargs) -> str:
+def _fingerprint(request) -> str:
     data = request.data
     payload = json.dumps(
         {"method": request.method, "path": request.path, "data": data if isinstance(data, dict) else str(data)},
@@ -43,7 +43,7 @@ def idempotent(handler):
         if len(key) > 100:
             message = _("The Idempotency-Key header may be at most 100 characters.")
             raise DomainError("invalid", message, fields={HEADER: [message]})
-        fingerprint = _fingerprint(request, kwargs)
+        fingerprint = _fingerprint(request)
         with transaction.atomic():
             try:
                 with transaction.atomic():

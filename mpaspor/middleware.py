@@ -3,6 +3,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mpaspor.api_errors import error_body
+
 
 class RequestBodyLimitMiddleware:
     """Refuse bodies larger than any legitimate request before Django reads them.
@@ -25,7 +27,7 @@ class RequestBodyLimitMiddleware:
             with translation.override(translation.get_language_from_request(request)):
                 message = _("The request is too large. Each file may be at most %(mb)s MB.") % {"mb": limit_mb}
             if request.path.startswith("/api/"):
-                return JsonResponse({"code": "request_too_large", "detail": message, "fields": {}}, status=413)
+                return JsonResponse(error_body("request_too_large", message), status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

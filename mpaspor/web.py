@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from mpaspor.api_errors import error_body
 from mpaspor.errors import DomainError
 
 
@@ -25,9 +26,9 @@ def form_error(form, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
-def _error(request, status: int, code: str, message: str):
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": code, "detail": message, "fields": {}}, status=status)
+        return JsonResponse(error_body(code, message, fields), status=status)
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
@@ -48,7 +49,8 @@ def server_error(request):
 
 
 def domain_error_page(request, exc: DomainError):
-    response = _error(request, exc.status, exc.code, exc.message)
+    """The answer to a refused request outside DRF: the API's JSON shape under /api/, else a page."""
+    response = _error(request, exc.status, exc.code, exc.message, exc.fields)
     if exc.retry_after:
         response["Retry-After"] = str(exc.retry_after)
     return response

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from queueing import fastpath
-from queueing.models import Booking, Closure, Lane, Office, SessionSlot, holds_place_q
+from queueing.models import ACTIVE, Booking, Closure, Lane, Office, SessionSlot, holds_place_q
 
 
 def bookable_window(office: Office, now: datetime | None = None) -> tuple[date, date]:
@@ -140,11 +140,7 @@ def nearest_with_places(office: Office, passport_type: str = "", limit: int = 3)
 
 
 def active_booking(application) -> Booking | None:
-    return (
-        application.bookings.select_related("slot__office")
-        .filter(status__in=("held", "confirmed", "checked_in"))
-        .first()
-    )
+    return application.bookings.select_related("slot__office").filter(status__in=ACTIVE).first()
 
 
 def alternatives_for(application, slot: SessionSlot, limit: int = 5) -> list[dict]:

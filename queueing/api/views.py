@@ -3,7 +3,8 @@
 import json
 from datetime import date
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -15,11 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
-from mpaspor.api_errors import error_body
 from mpaspor.errors import DomainError
 from mpaspor.fastjwt import access_token_user
 from mpaspor.idempotency import idempotent
-from mpaspor.throttling import client_address, throttle
+from mpaspor.throttling import client_address, enforce, throttle
+from mpaspor.web import domain_error_page
 from queueing import fastpath, selectors, services
 from queueing.models import Booking, Office, SessionSlot
 
@@ -134,8 +135,6 @@ class BookingOut(serializers.ModelSerializer):
                 "end": slot.ends_at.astimezone(zone).isoformat()}  # fmt: skip
 
     def get_reschedules_left(self, booking) -> int:
-        from django.conf import settings
-
         return max(settings.MAX_RESCHEDULES - booking.reschedules_used, 0)
 
 
@@ -202,24 +201,13 @@ _availability_view = AvailabilityView.as_view()
 _booking_view = BookingView.as_view()
 
 
-def _rate_limited(scope: str, ident: str):
-    from mpaspor.throttling import hit
-
-    wait = hit(scope, ident)
-    if wait is None:
-        return None
-    response = JsonResponse(error_body("rate_limited", _("Too many requests. Please wait %(seconds)s seconds and try again.")
-                                       % {"seconds": wait}), status=429)  # fmt: skip
-    response["Retry-After"] = str(max(wait, 1))
-    return response
-
-
 @csrf_exempt
 def availability_entry(request, code):
     if request.method == "GET" and not request.GET:
-        limited = _rate_limited("read_address", f"a{client_address(request)}")
-        if limited:
-            return limited
+        try:
+            enforce("read_address", f"a{client_address(request)}")
+        except DomainError as exc:
+            return domain_error_page(request, exc)
         body = fastpath.cached_document(code)
         if body is not None:
             response = HttpResponse(body, content_type="application/json")
@@ -250,13 +238,12 @@ def booking_entry(request, application_id):
             except (ValueError, KeyError, TypeError):
                 session = None
             if session is not None and fastpath.is_full(session, ["priority", "regular"] if priority else ["regular"]):
-                limited = _rate_limited("booking_account", f"u{user_id}") or _rate_limited(
-                    "booking_address", f"a{client_address(request)}"
-                )
-                if limited:
-                    return limited
-                error = services.slot_full_error()
-                return JsonResponse(error_body(error.code, error.message), status=error.status)
+                try:
+                    enforce("booking_account", f"u{user_id}")
+                    enforce("booking_address", f"a{client_address(request)}")
+                    raise services.slot_full_error()
+                except DomainError as exc:
+                    return domain_error_page(request, exc)
     return _booking_view(request, application_id=application_id)
 
 
