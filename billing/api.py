@@ -1,11 +1,9 @@
 """Fees, bills, renewal, the proof of application and payment notifications over the API."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -13,18 +11,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
-from billing.channels import channels
+from billing.channels import FORFEIT_NOTICE, channels
 from billing.models import Bill, BillStatus
 from billing.payments import payment_record
-from billing.proof import proof_pdf
-from billing.selectors import applied_payment, current_bill, fees_in_force
+from billing.proof import pdf_response
+from billing.selectors import applied_payment, current_bill, fees_in_force, proof_of
 from billing.words import rupiah_in_words
 from mpaspor.errors import DomainError
 from mpaspor.idempotency import idempotent
 from mpaspor.signing import verify
 from mpaspor.throttling import throttle
 from queueing import services as queueing_services
-from queueing.selectors import active_booking
 
 
 class FeeOut(serializers.Serializer):
@@ -97,12 +94,6 @@ class BillOut(serializers.ModelSerializer):
         return str(FORFEIT_NOTICE)
 
 
-FORFEIT_NOTICE = _lazy(
-    "The fee is not refunded if the application is refused, if the wrong type of application was chosen, if "
-    "information was false, if missing documents are not completed within 7 days, or if you do not come."
-)
-
-
 def _bill_of(request, application_id) -> Bill:
     application = application_selectors.application_of(request.user, application_id)
     bill = current_bill(application)
@@ -136,15 +127,8 @@ class ProofView(APIView):
                    summary="Proof of application (PDF with QR code) once paid")  # fmt: skip
     def get(self, request, application_id):
         application = application_selectors.application_of(request.user, application_id)
-        booking = active_booking(application)
-        bill = current_bill(application)
-        if bill is None or bill.status != BillStatus.PAID or booking is None:
-            raise DomainError("not_paid", _("The proof of application is available once the fee is paid."), status=409)
-        pdf = proof_pdf(application=application, booking=booking, bill=bill, language=get_language() or "id")
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="bukti-{application.number}.pdf"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        bill, booking = proof_of(application)
+        return pdf_response(application=application, booking=booking, bill=bill)
 
 
 class PaymentNotificationIn(serializers.Serializer):

@@ -33,3 +33,10 @@ CHANNELS = [
 def channels() -> list[dict]:
     return [{"code": c["code"], "name": str(c["name"]), "examples": str(c["examples"]), "steps": [str(s) for s in c["steps"]]}
             for c in CHANNELS]  # fmt: skip
+
+
+# Told to the applicant before paying (DOMAIN.md: when the fee is forfeited).
+FORFEIT_NOTICE = _(
+    "The fee is not refunded if the application is refused, if the wrong type of application was chosen, if "
+    "information was false, if missing documents are not completed within 7 days, or if you do not come."
+)

@@ -63,3 +63,14 @@ def proof_pdf(*, application, booking, bill, language: str = "id") -> bytes:
 
 def qr_svg(code: str) -> str:
     return segno.make(code, error="m").svg_inline(scale=6, border=2)
+
+
+def pdf_response(*, application, booking, bill):
+    from django.http import HttpResponse
+    from django.utils.translation import get_language
+
+    response = HttpResponse(proof_pdf(application=application, booking=booking, bill=bill, language=get_language() or "id"),
+                            content_type="application/pdf")  # fmt: skip
+    response["Content-Disposition"] = f'inline; filename="bukti-{application.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

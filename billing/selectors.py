@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billing.models import Fee, FeeProduct
+from mpaspor.errors import DomainError
+from queueing.selectors import active_booking
 
 
 def fees_in_force(at: datetime | None = None) -> dict[str, Fee]:
@@ -30,11 +33,13 @@ SURCHARGE_BY_REASON = {"lost": FeeProduct.LOST, "damaged": FeeProduct.DAMAGED}
 
 
 def price_lines(*, passport_type: str, validity_years: int | None, service: str, reason: str,
-                at: datetime | None = None) -> list[PriceLine]:  # fmt: skip
-    """The fee items for a passport product; empty if the product is not chosen yet or unpriced."""
+                at: datetime | None = None, fees: dict[str, Fee] | None = None) -> list[PriceLine]:  # fmt: skip
+    """The fee items for a passport product; empty if the product is not chosen yet or unpriced.
+
+    `fees` (from `fees_in_force`) lets a caller pricing many applications read the schedule once."""
     if not passport_type or not validity_years:
         return []
-    fees = fees_in_force(at)
+    fees = fees if fees is not None else fees_in_force(at)
     wanted = [f"{passport_type}_{validity_years}"]
     if service == "same_day":
         wanted.append(FeeProduct.SAME_DAY)
@@ -45,8 +50,11 @@ def price_lines(*, passport_type: str, validity_years: int | None, service: str,
     return [PriceLine(p, str(FeeProduct(p).label), fees[p].amount) for p in wanted]
 
 
-def price_of_application(application, at: datetime | None = None) -> list[PriceLine]:
+def price_of_application(
+    application, at: datetime | None = None, fees: dict[str, Fee] | None = None
+) -> list[PriceLine]:
     return price_lines(
+        fees=fees,
         passport_type=application.passport_type,
         validity_years=application.validity_years,
         service=application.service,
@@ -62,3 +70,11 @@ def current_bill(application):
 
 def applied_payment(bill):
     return bill.payments.filter(outcome="applied").first() if bill else None
+
+
+def proof_of(application):
+    """(bill, booking) for the proof of application, which exists once the fee is paid."""
+    bill, booking = current_bill(application), active_booking(application)
+    if bill is None or bill.status != "paid" or booking is None:
+        raise DomainError("not_paid", _("The proof of application is available once the fee is paid."), status=409)
+    return bill, booking

@@ -11,7 +11,7 @@ from applicants import rules, selectors, services
 from applicants.audit import action_label
 from applicants.files import private_file_response
 from applicants.models import Application, Document, DocumentKind
-from billing.selectors import price_of_application
+from billing.selectors import fees_in_force, price_of_application
 from mpaspor.idempotency import idempotent
 from mpaspor.throttling import throttle
 
@@ -70,7 +70,7 @@ class ApplicationOut(serializers.ModelSerializer):
 
     def _lines(self, application):
         if not hasattr(application, "_price_lines"):
-            application._price_lines = price_of_application(application)
+            application._price_lines = price_of_application(application, fees=self.context.get("fees"))
         return application._price_lines
 
     @extend_schema_field(PriceLineOut(many=True))
@@ -93,7 +93,8 @@ class ApplicationListView(APIView):
     @extend_schema(responses=ApplicationOut(many=True), tags=["applications"], summary="My applications")
     def get(self, request):
         applications = selectors.applications_of(request.user).prefetch_related("documents")
-        return Response(ApplicationOut(applications, many=True).data)
+        # The fee schedule is read once for the whole list, not once per application.
+        return Response(ApplicationOut(applications, many=True, context={"fees": fees_in_force()}).data)
 
     @extend_schema(request=ApplicationIn, responses={201: ApplicationOut}, tags=["applications"],
                    summary="Start an application (a draft; any valid subset of fields)")  # fmt: skip
