@@ -145,8 +145,8 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "flags": application.travel_ban_flags.select_related("ban", "decided_by"),
                 "flag_form": FlagDecisionForm(),
                 "can_decide_flags": request.user.has_perm("applicants.decide_travel_ban"),
-                "issuance": getattr(application, "issuance", None) if hasattr(application, "issuance") else None,
-                "interview": getattr(application, "interview", None) if hasattr(application, "interview") else None,
+                "issuance": getattr(application, "issuance", None),
+                "interview": getattr(application, "interview", None),
             })  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
 

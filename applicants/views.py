@@ -14,9 +14,11 @@ from applicants.files import private_file_response
 from applicants.forms import STEP_FORMS, STEP_ORDER, STEPS, DocumentUploadForm
 from applicants.models import Relationship
 from billing.selectors import fees_in_force, price_of_application
+from delivery.selectors import choice_of, delivery_visible
 from mpaspor.errors import DomainError
 from mpaspor.throttling import enforce
 from mpaspor.web import form_error
+from queueing.selectors import active_booking
 
 
 def home(request):
@@ -59,13 +61,10 @@ def _steps_context(application, current):
 @login_required
 def application_detail(request, application_id):
     application = selectors.application_of(request.user, application_id)
-    from delivery.selectors import choice_of
-    from queueing.selectors import active_booking
-
     return render(request, "applicants/detail.html", {
-        "issuance": getattr(application, "issuance", None) if hasattr(application, "issuance") else None,
+        "issuance": getattr(application, "issuance", None),  # a missing one-to-one is an AttributeError
         "delivery": choice_of(application),
-        "can_choose_delivery": application.status not in ("draft", "cancelled", "refused", "collected"),
+        "can_choose_delivery": delivery_visible(application),
         "application": application,
         "problems": services.application_problems(application) if application.status == "draft" else {},
         "checklist": selectors.documents_checklist(application),
@@ -130,7 +129,7 @@ def application_documents(request, application_id):
                 return redirect("application_documents", application.pk)
     return render(request, "applicants/documents.html", {
         "application": application, "form": form, "checklist": selectors.documents_checklist(application),
-        "other_documents": application.documents.all(), "steps": _steps_context(application, "documents"),
+        "steps": _steps_context(application, "documents"),
         "editable": application.status in services.OWNER_BIODATA_STATUSES,
     })  # fmt: skip
 

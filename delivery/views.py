@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from applicants import selectors as application_selectors
 from delivery import selectors, services, simulator
+from delivery.forms import DeliveryForm
 from delivery.models import Method, SimulatedParcel
 from mpaspor.errors import DomainError
 from mpaspor.web import form_error
@@ -20,14 +21,9 @@ from mpaspor.web import form_error
 
 @login_required
 def delivery_page(request, application_id):
-    from delivery.forms import DeliveryForm
-
     application = application_selectors.application_of(request.user, application_id)
     choice = selectors.choice_of(application)
-    form = DeliveryForm(request.POST or None, initial={
-        "method": choice.method, **{f: getattr(choice, f) or getattr(application, f, "") for f in services.ADDRESS_FIELDS
-                                    if f != "recipient_name"}, "recipient_name": choice.recipient_name or application.full_name,
-    })  # fmt: skip
+    form = DeliveryForm(request.POST or None, initial=selectors.choice_form_initial(application, choice))
     quote = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -44,7 +40,7 @@ def delivery_page(request, application_id):
         except DomainError as exc:
             form_error(form, exc)
     return render(request, "delivery/choose.html", {"application": application, "form": form, "quote": quote,
-                                                    "choice": choice, "shipments": application.shipments.all()})  # fmt: skip
+                                                    "choice": choice, "shipments": application.shipments.prefetch_related("events")})  # fmt: skip
 
 
 def _simulator_only():
