@@ -178,3 +178,16 @@ def test_the_timeline_lists_each_step_oldest_first(api, submitted):
 def test_the_fee_schedule_is_public_and_in_rupiah(anon):
     fees = {f["product"]: f["amount"] for f in anon.get("/api/v1/fees/").json()}
     assert fees["ordinary_5"] == 350_000 and fees["electronic_10"] == 950_000 and fees["same_day"] == 1_000_000
+
+
+def test_listing_applications_takes_the_same_queries_for_one_or_many(api, user, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ApplicationFactory(owner=user)
+    with CaptureQueriesContext(connection) as one:  # account, applications, their documents, the fees once
+        api.get(LIST)
+    for _ in range(4):
+        ApplicationFactory(owner=user)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(api.get(LIST).json()) == 5

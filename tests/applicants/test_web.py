@@ -137,3 +137,25 @@ def test_an_unknown_page_is_a_friendly_404_and_an_unknown_api_path_is_json(clien
     assert client.get("/no-such-page/").status_code == 404
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_the_confirmation_link_in_the_browser_verifies_the_address(client, user):
+    from applicants.notifications import verification_link
+
+    path = verification_link(user).split("127.0.0.1:8000", 1)[1]
+    response = client.get(path, follow=True)
+    user.refresh_from_db()
+    assert user.email_verified and response.status_code == 200
+    assert client.get(path, follow=True).context["messages"]  # used again: told it is no longer valid
+
+
+def test_a_password_reset_in_the_browser_sends_a_link_that_works(client, user, django_capture_on_commit_callbacks):
+    import re
+
+    from django.core import mail
+
+    client.post("/accounts/password-reset/", {"email": user.email.upper()})
+    link = re.search(r"/accounts/reset/\S+/\S+/", mail.outbox[0].body).group(0)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": "paspor-baru-2026", "new_password2": "paspor-baru-2026"})
+    assert client.login(username=user.email, password="paspor-baru-2026")

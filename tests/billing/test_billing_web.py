@@ -58,3 +58,9 @@ def test_the_dev_simulator_page_pays_through_the_real_callback(live_server, sett
                            SERVER_PORT=str(urllib.parse.urlparse(live_server.url).port))  # fmt: skip
     assert response.context["result"][0] == 200
     assert Bill.objects.get(pk=booking.bill_id).status == "paid"
+
+
+def test_the_dev_simulator_answers_a_bad_amount_with_a_message_not_an_error(client, settings):
+    settings.PAYMENT_SIMULATOR_ENABLED = True
+    response = client.post("/dev/payments/", {"billing_code": "123456789012345", "amount": "banyak"})
+    assert response.status_code == 200 and response.context["result"][0] == 400

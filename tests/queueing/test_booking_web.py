@@ -42,3 +42,15 @@ def test_cancelling_in_the_browser_releases_the_booking(client):
     committed(client.post, path=f"/applications/{application.pk}/booking/", data={"session": make_slot(office).pk})
     client.post(f"/applications/{application.pk}/booking/cancel/")
     assert Booking.objects.get(application=application).status == "cancelled"
+
+
+def test_moving_an_appointment_in_the_browser_keeps_one_place(client):
+    office = make_office()
+    first, later = make_slot(office), make_slot(office, days_ahead=4)
+    application = ready_application()
+    client.force_login(application.owner)
+    committed(client.post, path=f"/applications/{application.pk}/booking/", data={"session": first.pk})
+    committed(client.post, path=f"/applications/{application.pk}/booking/", data={"session": later.pk})
+    assert list(Booking.objects.filter(application=application).values_list("slot", "status").order_by("pk")) == [
+        (first.pk, "moved"), (later.pk, "held"),
+    ]  # fmt: skip
