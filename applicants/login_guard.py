@@ -10,10 +10,14 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import gettext as _
 
 from mpaspor.errors import DomainError
+
+# Counters survive a Redis outage in process memory (mpaspor/cache.py).
+cache = ConnectionProxy(caches, "counters")
 
 ADDRESS_FACTOR = 10
 

@@ -12,11 +12,15 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
 from mpaspor.errors import DomainError
+
+# Counters survive a Redis outage in process memory (mpaspor/cache.py).
+cache = ConnectionProxy(caches, "counters")
 
 DEFAULT_RATES = {
     "register_address": "60/hour",

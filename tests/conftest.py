@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -15,10 +15,12 @@ def _fresh_cache():
     # Rate limits and login counters live in the cache; each test starts clean.
     from queueing import fastpath
 
-    cache.clear()
+    for alias in ("default", "counters"):
+        caches[alias].clear()
     fastpath._memo.clear()
     yield
-    cache.clear()
+    for alias in ("default", "counters"):
+        caches[alias].clear()
     fastpath._memo.clear()
 
 

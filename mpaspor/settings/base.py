@@ -89,16 +89,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker ----------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Redis holds hints and counters only (mpaspor/cache.py): while it is away, `default` misses
+# (PostgreSQL answers) and `counters` (rate limits, sign-in guard) counts in process memory.
 if REDIS_URL:
+    _redis_cache = {"BACKEND": "mpaspor.cache.RedisCache", "LOCATION": REDIS_URL,
+                    "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mpaspor")}  # fmt: skip
     CACHES = {
-        "default": {
-            "BACKEND": "mpaspor.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mpaspor"),
-        }
+        "default": {**_redis_cache, "OPTIONS": {"DEGRADE": "miss"}},
+        "counters": {**_redis_cache, "OPTIONS": {"DEGRADE": "local"}},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "counters": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counters"},
+    }
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "applicants.User"
@@ -180,6 +184,8 @@ POS_API_KEY = env("POS_API_KEY", default="dev-pos-key")
 POS_SIMULATOR_ENABLED = env.bool("POS_SIMULATOR_ENABLED", default=DEBUG)
 # Notification channels, in order; SMS and WhatsApp providers plug in behind the same call.
 NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
+# How long a sender holds an outbox entry before another may send it again.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=120)
 # A passport not collected within this many days is cancelled (DOMAIN.md: one month).
 COLLECTION_DAYS = env.int("COLLECTION_DAYS", default=30)
 PASSPORT_READY_WORKING_DAYS = env.int("PASSPORT_READY_WORKING_DAYS", default=4)
@@ -239,6 +245,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
+# Redis may restart under a running worker: keep reconnecting for as long as it takes, at
+# start-up too, and notice a dead connection within seconds rather than hang on it.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+    "health_check_interval": 10,
+    "visibility_timeout": 3600,
+}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-due-bookings": {
