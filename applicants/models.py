@@ -494,11 +494,21 @@ class TravelBanFlag(models.Model):
         return f"{self.application.number} ~ {self.ban}"
 
 
-class NotificationSent(models.Model):
-    """Marks a public audit entry as told to the applicant: the audit log is the outbox."""
+class NotificationDelivery(models.Model):
+    """Telling the applicant about one public audit entry: the audit log is the outbox.
+
+    A sender claims the entry for a lease, sends, then records `sent_at`. A sender that dies
+    in between leaves the claim to lapse and another sends again: at least once, never
+    lost. Messages carry a Message-ID made from the entry, so a repeat is recognisable.
+    """
 
     entry = models.OneToOneField(AuditEntry, on_delete=models.PROTECT, related_name="notification")
-    sent_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "claimed_until"])]
 
     def __str__(self):
-        return f"{self.entry_id} {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.entry_id} {self.sent_at or 'pending'}"

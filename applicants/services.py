@@ -191,6 +191,9 @@ def application_update(*, application: Application, actor: User, data: dict, rea
     for field in changed:
         setattr(application, field, after[field])
     application.save()
+    from queueing.services import booking_requalify_lane  # queueing builds on applicants, not the reverse
+
+    booking_requalify_lane(application=application, actor=actor)
     log_action(
         application,
         actor,

@@ -39,7 +39,7 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = ["ntpn", "ntb", "channel", "amount", "paid_at", "source", "outcome", "note"]
+    fields = ["ntpn", "ntb", "channel", "amount", "paid_at", "source", "outcome", "case", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -75,8 +75,8 @@ class ReconcileForm(forms.Form):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["ntpn", "bill", "amount", "channel", "paid_at", "source", "outcome", "received_at"]
-    list_filter = ["outcome", "source", "channel"]
+    list_display = ["ntpn", "bill", "amount", "channel", "paid_at", "source", "outcome", "case", "received_at"]
+    list_filter = ["outcome", "case", "source", "channel"]
     search_fields = ["=ntpn", "=bill__code", "=bill__application__number"]
     list_select_related = ["bill"]
     readonly_fields = [f.name for f in Payment._meta.fields]
@@ -92,7 +92,7 @@ class PaymentAdmin(admin.ModelAdmin):
     def has_reconcile_permission(self, request):
         return request.user.has_perm("billing.reconcile_payment")
 
-    @admin.action(description=_("Mark the selected late payments as refunded"), permissions=["reconcile"])
+    @admin.action(description=_("Mark the selected refund cases as refunded"), permissions=["reconcile"])
     def mark_refunded(self, request, queryset):
         done = 0
         for payment in queryset.filter(outcome=PaymentOutcome.REFUND_DUE):

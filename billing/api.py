@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
 from billing.channels import FORFEIT_NOTICE, channels
-from billing.models import Bill, BillStatus
+from billing.models import Bill, BillStatus, PaymentCase
 from billing.payments import payment_record
 from billing.proof import pdf_response
 from billing.selectors import applied_payment, current_bill, fees_in_force, proof_of
@@ -141,7 +141,17 @@ class PaymentNotificationIn(serializers.Serializer):
 
 
 class NotificationAnswer(serializers.Serializer):
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=["paid", "duplicate", "refund_due"])
+    case = serializers.CharField(required=False, help_text="Why a payment was kept as a refund case")
+
+
+# Stored as cases, but answered as refusals so the gateway knows the payment was not taken.
+_REFUSALS = {
+    PaymentCase.PAID_LATE: (409, "bill_expired", _("The payment was made after the bill expired; it will be refunded.")),
+    PaymentCase.AMOUNT_MISMATCH: (422, "amount_mismatch", _("The amount paid differs from the bill; it will be refunded.")),
+    PaymentCase.PAID_BEFORE_ISSUE: (422, "paid_before_issue",
+                                    _("The payment time is before the bill was issued; it is kept for review.")),
+}  # fmt: skip
 
 
 class PaymentNotificationView(APIView):
@@ -151,8 +161,10 @@ class PaymentNotificationView(APIView):
     authentication_classes = []
 
     @extend_schema(request=PaymentNotificationIn, responses={200: NotificationAnswer}, tags=["partners"],
-                   summary="Payment gateway notification (signed). 401 bad signature, 404 unknown code, "
-                           "422 wrong amount, 409 paid after the deadline.")  # fmt: skip
+                   summary="Payment gateway notification (signed). Every signed notice for a known code is stored. "
+                           "200 `paid`, `duplicate` (same NTPN) or `refund_due` (kept for a refund); 401 bad "
+                           "signature; 404 unknown code; 409 `bill_expired` (paid after the deadline); 422 "
+                           "`amount_mismatch` or `paid_before_issue`.")  # fmt: skip
     def post(self, request):
         verify(request, settings.PAYMENT_WEBHOOK_SECRET)
         data = PaymentNotificationIn(data=request.data)
@@ -160,9 +172,9 @@ class PaymentNotificationView(APIView):
         result = payment_record(**data.validated_data)
         if result.replay:
             return Response({"status": "duplicate"})
-        if not result.applied:
-            if result.payment.paid_at > result.payment.bill.expires_at:
-                raise DomainError("bill_expired", _("The payment was made after the bill expired; it will be refunded."),
-                                  status=409)  # fmt: skip
-            return Response({"status": "refund_due"})
-        return Response({"status": "paid"})
+        if result.applied:
+            return Response({"status": "paid"})
+        if result.case in _REFUSALS:
+            status_code, code, message = _REFUSALS[result.case]
+            raise DomainError(code, str(message), status=status_code)
+        return Response({"status": "refund_due", "case": result.case})

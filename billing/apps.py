@@ -10,6 +10,7 @@ class BillingConfig(AppConfig):
         from applicants.audit import register_labels
 
         register_labels({
-            "payment_refund_due": _("Payment received after the deadline: it will be refunded"),
+            "payment_refund_due": _("Payment received but not applied: it will be refunded"),
             "payment_refunded": _("Payment refunded"),
+            "bill_reminder": _("Reminder: the billing code expires soon"),
         })  # fmt: skip

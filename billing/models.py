@@ -46,6 +46,11 @@ class BillStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     EXPIRED = "expired", _("Expired")
     CANCELLED = "cancelled", _("Cancelled")
+    SUPERSEDED = "superseded", _("Replaced by a renewed code")
+
+
+# A bill in these states can still be settled by a payment made before its deadline.
+SETTLEABLE = (BillStatus.UNPAID, BillStatus.EXPIRED, BillStatus.SUPERSEDED)
 
 
 class Bill(models.Model):
@@ -93,8 +98,20 @@ class Bill(models.Model):
 
 class PaymentOutcome(models.TextChoices):
     APPLIED = "applied", _("Applied to the bill")
-    REFUND_DUE = "refund_due", _("Paid after the deadline: refund due")
+    REFUND_DUE = "refund_due", _("Not applied: refund due")
     REFUNDED = "refunded", _("Refunded")
+
+
+class PaymentCase(models.TextChoices):
+    """Why money received was not applied: what staff see on a refund case."""
+
+    PAID_LATE = "paid_late", _("Paid after the payment deadline")
+    PAID_BEFORE_ISSUE = "paid_before_issue", _("Payment time is before the bill was issued")
+    AMOUNT_MISMATCH = "amount_mismatch", _("Amount differs from the bill")
+    BILL_PAID = "bill_paid", _("The bill was already paid: a second payment")
+    BILL_CANCELLED = "bill_cancelled", _("The bill had been cancelled")
+    APPLICATION_SETTLED = "application_settled", _("The application was already paid with another code")
+    NOT_PAYABLE = "not_payable", _("The application could no longer take a payment")
 
 
 class PaymentSource(models.TextChoices):
@@ -106,6 +123,9 @@ class Payment(models.Model):
     """Money received for a bill, identified by its NTPN (proof of state revenue)."""
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments")
+    # The bill's application, kept here so the database itself can refuse a second applied
+    # payment for one application, whichever of its codes was paid.
+    application = models.ForeignKey("applicants.Application", on_delete=models.PROTECT, related_name="payments")
     ntpn = models.CharField(_("NTPN"), max_length=16, unique=True)
     ntb = models.CharField(_("NTB (bank reference)"), max_length=40, blank=True)
     channel = models.CharField(_("channel"), max_length=40)
@@ -114,6 +134,7 @@ class Payment(models.Model):
     received_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     source = models.CharField(_("source"), max_length=16, choices=PaymentSource.choices, default=PaymentSource.GATEWAY)
     outcome = models.CharField(_("outcome"), max_length=12, choices=PaymentOutcome.choices)
+    case = models.CharField(_("why not applied"), max_length=20, choices=PaymentCase.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")  # fmt: skip
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -125,6 +146,10 @@ class Payment(models.Model):
         constraints = [
             # At most one payment is ever applied to a bill.
             models.UniqueConstraint(fields=["bill"], condition=models.Q(outcome="applied"), name="one_applied_payment_per_bill"),
+            models.UniqueConstraint(fields=["application"], condition=models.Q(outcome="applied"),
+                                    name="one_applied_payment_per_application"),
+            models.CheckConstraint(condition=models.Q(outcome="applied", case="") | (~models.Q(outcome="applied") & ~models.Q(case="")),
+                                   name="a_case_says_why_a_payment_was_not_applied"),
         ]  # fmt: skip
 
     def __str__(self):

@@ -1,38 +1,77 @@
-"""Payments: gateway notifications and staff reconciliation. Every write in a transaction.
+"""Payments: gateway notifications and staff reconciliation.
 
-A payment counts if it was made before the bill's deadline, even if its notice arrives
-after the sweeper expired the bill; a payment made after the deadline never confirms a
-place and is kept as a refund case for staff. The same NTPN is recorded once; a repeat
-notice changes nothing. Locks follow the one order: application, booking, bill.
+Every correctly signed notice for a code we issued is stored, whatever it says: applied to
+its bill, or kept as a case for staff (`Payment.case` says why) so that money received is
+never lost. A payment made before its bill's deadline counts, even when the notice comes
+after the sweeper, after the code was renewed, or after the applicant booked again with a
+new code: it settles the application if nothing else has, closing the newer bill and
+confirming the place if the session has room. An application is settled by at most one
+payment (a partial unique index says so too); any other is a refund case.
+
+Refusing the state move (the application was cancelled meanwhile, say) never rolls the
+payment row back: the move runs in a savepoint and the payment becomes a case instead.
+Locks follow the one order: application, then its bills, then its booking, then the session.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import workflow
 from applicants.audit import log_action
 from applicants.models import Application
-from billing.models import Bill, BillStatus, Payment, PaymentOutcome, PaymentSource
+from billing.models import SETTLEABLE, Bill, BillStatus, Payment, PaymentCase, PaymentOutcome, PaymentSource
 from mpaspor.errors import DomainError
 from queueing import services as queueing
 
 
+@dataclass(frozen=True)
 class PaymentResult:
-    def __init__(self, payment: Payment, *, replay: bool):
-        self.payment = payment
-        self.replay = replay
+    payment: Payment
+    replay: bool
+    place_kept: bool = False
 
     @property
     def applied(self) -> bool:
         return self.payment.outcome == PaymentOutcome.APPLIED
 
+    @property
+    def case(self) -> str:
+        return self.payment.case
 
-@transaction.atomic
+
+def _case_for(bill: Bill, bills: list[Bill], *, amount: int, paid_at: datetime, source: str) -> str:
+    """Why this payment cannot be applied to its bill, or "" when it can."""
+    if amount != bill.amount:
+        return PaymentCase.AMOUNT_MISMATCH
+    # Gateways stamp whole seconds and receipts typed by staff whole minutes; the bill's
+    # issue time has microseconds.
+    issued = bill.issued_at.replace(microsecond=0)
+    if source == PaymentSource.RECONCILIATION:
+        issued = issued.replace(second=0)
+    if paid_at < issued:
+        return PaymentCase.PAID_BEFORE_ISSUE
+    if paid_at > bill.expires_at:
+        return PaymentCase.PAID_LATE
+    if bill.status == BillStatus.PAID:
+        return PaymentCase.BILL_PAID
+    if bill.status not in SETTLEABLE:
+        return PaymentCase.BILL_CANCELLED
+    if any(other.status == BillStatus.PAID for other in bills if other.pk != bill.pk):
+        return PaymentCase.APPLICATION_SETTLED
+    return ""
+
+
+# What staff typed from a receipt is refused, not stored, when it cannot be right.
+_STAFF_TYPING_ERRORS = {PaymentCase.AMOUNT_MISMATCH, PaymentCase.PAID_BEFORE_ISSUE}
+
+
+@transaction.atomic(durable=True)
 def payment_record(*, billing_code: str, amount: int, ntpn: str, ntb: str, channel: str, paid_at: datetime,
                    source: str = PaymentSource.GATEWAY, actor=None, note: str = "") -> PaymentResult:  # fmt: skip
     found = Bill.objects.filter(code=billing_code).only("application_id").first()
@@ -42,35 +81,57 @@ def payment_record(*, billing_code: str, amount: int, ntpn: str, ntb: str, chann
     application = Application.objects.select_for_update().get(pk=found.application_id)
     earlier = Payment.objects.filter(ntpn=ntpn).first()
     if earlier is not None:
-        if earlier.bill_id != found.pk:
-            raise DomainError("ntpn_conflict", _("This NTPN was already recorded for another bill."), status=409)
-        return PaymentResult(earlier, replay=True)
-    booking = queueing.latest_booking_locked(application, bill_id=found.pk)
-    bill = Bill.objects.select_for_update().get(pk=found.pk)
-    if amount != bill.amount:
-        raise DomainError("amount_mismatch", _("The amount paid differs from the bill (%(amount)s).") % {"amount": bill.amount},
-                          status=422)  # fmt: skip
-    payment = Payment(bill=bill, ntpn=ntpn, ntb=ntb, channel=channel, amount=amount, paid_at=paid_at, source=source,
-                      recorded_by=actor, note=note)  # fmt: skip
-    if bill.status == BillStatus.PAID:
-        payment.outcome, payment.note = PaymentOutcome.REFUND_DUE, _("The bill was already paid: a second payment.")
-    elif paid_at > bill.expires_at:
-        payment.outcome, payment.note = PaymentOutcome.REFUND_DUE, _("Paid after the payment deadline.")
-    elif bill.status == BillStatus.CANCELLED:
-        payment.outcome, payment.note = PaymentOutcome.REFUND_DUE, _("The bill had been cancelled.")
-    else:
-        payment.outcome = PaymentOutcome.APPLIED
-    payment.save()
-    if payment.outcome == PaymentOutcome.APPLIED:
-        bill.status, bill.paid_at = BillStatus.PAID, paid_at
-        bill.save(update_fields=["status", "paid_at"])
-        kept = queueing.booking_confirm_paid(booking) if booking else False
-        workflow.transition(application, "pay", actor, data={"billing_code": bill.code, "ntpn": ntpn, "channel": channel,
-                                                              "place_kept": kept})  # fmt: skip
-    else:
-        log_action(application, actor, "payment_refund_due", reason=payment.note, public=True,
-                   data={"billing_code": bill.code, "ntpn": ntpn, "amount": amount})  # fmt: skip
-    return PaymentResult(payment, replay=False)
+        return _replay(earlier, found)
+    bills = list(Bill.objects.select_for_update().filter(application=application).order_by("pk"))
+    bill = next(b for b in bills if b.pk == found.pk)
+    case = _case_for(bill, bills, amount=amount, paid_at=paid_at, source=source)
+    if case in _STAFF_TYPING_ERRORS and source == PaymentSource.RECONCILIATION:
+        raise DomainError("invalid", _("The amount or the payment time does not fit this bill (%(amount)s, issued %(issued)s).")
+                          % {"amount": bill.amount, "issued": timezone.localtime(bill.issued_at).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                bill=bill, application=application, ntpn=ntpn, ntb=ntb, channel=channel, amount=amount,
+                paid_at=paid_at, source=source, recorded_by=actor, note=note[:300],
+                outcome=PaymentOutcome.REFUND_DUE if case else PaymentOutcome.APPLIED, case=case,
+            )  # fmt: skip
+    except IntegrityError:  # the same NTPN, recorded for another application at this moment
+        return _replay(Payment.objects.get(ntpn=ntpn), found)
+    place_kept = False
+    if not case:
+        try:
+            with transaction.atomic():
+                place_kept = _settle(application, bill, bills, payment, actor)
+        except DomainError as exc:
+            payment.outcome, payment.case = PaymentOutcome.REFUND_DUE, PaymentCase.NOT_PAYABLE
+            payment.note = f"{payment.note} {exc.message}".strip()[:300]
+            payment.save(update_fields=["outcome", "case", "note"])
+    if payment.case:
+        log_action(application, actor, "payment_refund_due", reason=str(PaymentCase(payment.case).label), public=True,
+                   data={"billing_code": bill.code, "ntpn": ntpn, "amount": amount, "case": payment.case})  # fmt: skip
+    return PaymentResult(payment, replay=False, place_kept=place_kept)
+
+
+def _replay(earlier: Payment, bill: Bill) -> PaymentResult:
+    if earlier.bill_id != bill.pk:
+        raise DomainError("ntpn_conflict", _("This NTPN was already recorded for another bill."), status=409)
+    return PaymentResult(earlier, replay=True)
+
+
+def _settle(application: Application, bill: Bill, bills: list[Bill], payment: Payment, actor) -> bool:
+    """Apply an in-time payment: the bill is paid, newer open codes close, the place is confirmed."""
+    workflow.check("pay", application, actor)
+    bill.status, bill.paid_at = BillStatus.PAID, payment.paid_at
+    bill.save(update_fields=["status", "paid_at"])
+    closed = [other.code for other in bills if other.pk != bill.pk and other.status == BillStatus.UNPAID]
+    Bill.objects.filter(application=application, status=BillStatus.UNPAID).exclude(pk=bill.pk).update(
+        status=BillStatus.CANCELLED
+    )
+    kept = queueing.booking_settle(application=application, bill=bill)
+    workflow.transition(application, "pay", actor, data={"billing_code": bill.code, "ntpn": payment.ntpn,
+                                                          "channel": payment.channel, "place_kept": kept,
+                                                          "codes_closed": closed})  # fmt: skip
+    return kept
 
 
 @transaction.atomic
@@ -81,7 +142,7 @@ def payment_mark_refunded(*, payment: Payment, actor, note: str = "") -> Payment
     payment.outcome = PaymentOutcome.REFUNDED
     payment.note = f"{payment.note} {note}".strip()[:300]
     payment.save(update_fields=["outcome", "note"])
-    log_action(payment.bill.application, actor, "payment_refunded", reason=note, data={"ntpn": payment.ntpn})
+    log_action(payment.application, actor, "payment_refunded", reason=note, data={"ntpn": payment.ntpn})
     return payment
 
 
@@ -97,6 +158,12 @@ def bills_due_for_reminder(*, within_seconds: int) -> list[Bill]:
     )
 
 
-def bill_mark_reminded(*, bill: Bill) -> bool:
-    """True for the one caller that claims the reminder, so it is sent once."""
-    return bool(Bill.objects.filter(pk=bill.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()))
+@transaction.atomic
+def bill_remind(*, bill: Bill) -> bool:
+    """Claim the reminder of an unpaid bill and put it in the outbox; False if already claimed."""
+    if not Bill.objects.filter(pk=bill.pk, status=BillStatus.UNPAID, reminded_at__isnull=True).update(
+        reminded_at=timezone.now()
+    ):
+        return False
+    log_action(bill.application, None, "bill_reminder", data={"billing_code": bill.code})
+    return True

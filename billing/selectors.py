@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,8 +65,8 @@ def price_of_application(
 
 
 def current_bill(application):
-    """The application's newest bill, or None."""
-    return application.bills.order_by("-issued_at", "-pk").first()
+    """The bill that counts for the application: the one paid, else the newest, or None."""
+    return application.bills.order_by(Case(When(status="paid", then=0), default=1), "-issued_at", "-pk").first()
 
 
 def applied_payment(bill):

@@ -45,6 +45,10 @@ def bill_issue(*, application, at=None) -> Bill:
         raise DomainError(
             "no_price", _("There is no fee for this passport product; please check the passport type and validity.")
         )
+    # A new code replaces the application's lapsed ones; an in-time payment of one of them
+    # still counts (billing.payments), but none of them is the code to pay any more.
+    Bill.objects.filter(application=application, status__in=(BillStatus.UNPAID, BillStatus.EXPIRED),
+                        expires_at__lte=at).update(status=BillStatus.SUPERSEDED)  # fmt: skip
     return Bill.objects.create(
         application=application,
         amount=sum(line.amount for line in lines),

@@ -13,4 +13,5 @@ class QueueingConfig(AppConfig):
             "reschedule": _("Appointment moved"),
             "special_reschedule": _("Appointment moved by the office"),
             "bill_renewed": _("New billing code issued"),
+            "lane_changed": _("Place moved from the priority lane to a regular place"),
         })  # fmt: skip

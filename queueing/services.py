@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from applicants import rules, workflow
 from applicants.audit import log_action
-from applicants.models import Application
+from applicants.models import Application, ApplicationStatus
 from billing import services as billing
 from billing.models import BillStatus
 from mpaspor.db import set_lock_timeout
@@ -230,6 +230,11 @@ def booking_create(*, application: Application, slot: SessionSlot, actor, priori
 @transaction.atomic
 def _book(application: Application, slot: SessionSlot, actor, priority: bool) -> Booking:
     application = _lock_application(application)
+    if application.status == ApplicationStatus.BOOKED:
+        # A hold that lapsed is expired whether or not the sweeper has been by: tidy it now.
+        for lapsed in application.bookings.filter(status=B.HELD, hold_until__lte=timezone.now()):
+            booking_expire(booking=lapsed)
+        application.refresh_from_db()
     paid_bill = application.bills.filter(status=BillStatus.PAID).first() if application.status == "paid" else None
     rebooking = paid_bill is not None and not application.bookings.filter(status__in=ACTIVE).exists()
     if rebooking:
@@ -294,6 +299,27 @@ def _describe(booking: Booking) -> dict:
 
 def _lock_booking(booking: Booking) -> Booking:
     return Booking.objects.select_for_update().select_related("slot__office").get(pk=booking.pk)
+
+
+def booking_requalify_lane(*, application: Application, actor) -> None:
+    """After the applicant's details change (inside the caller's transaction, with the
+    application locked): a priority-lane place held by someone no longer eligible moves to
+    the regular lane of the same session, or the change is refused while there is no room."""
+    booking = (
+        Booking.objects.select_for_update().select_related("slot__office")
+        .filter(application=application, status__in=(B.HELD, B.CONFIRMED), lane=Lane.PRIORITY).first()
+    )  # fmt: skip
+    if booking is None or rules.priority_eligible(rules.values_of(application)):
+        return
+    slot = _lock_slots(booking.slot_id)[booking.slot_id]
+    Booking.objects.filter(pk=booking.pk).update(lane=Lane.REGULAR)
+    if _taken(slot, Lane.REGULAR) > slot.capacity:
+        message = _("Your place is in the priority lane. Without a priority reason it must move to a regular place, "
+                    "and this session has none left: choose another session first, then change this.")  # fmt: skip
+        raise DomainError("priority_place_held", message, status=409, fields={"priority_reason": [message]})
+    log_action(application, actor, "lane_changed", data={"booking": booking.code, "from": Lane.PRIORITY,
+                                                         "to": Lane.REGULAR})  # fmt: skip
+    _after_change(slot)
 
 
 @transaction.atomic
@@ -393,17 +419,27 @@ def booking_expire(*, booking: Booking) -> bool:
         return True
 
 
-def latest_booking_locked(application: Application, *, bill_id: int) -> Booking | None:
-    """The live booking paid for by a bill (older ones were moved or replaced), locked."""
-    return (
+def booking_settle(*, application: Application, bill) -> bool:
+    """An in-time payment settled the application: confirm its current booking on that bill.
+
+    Inside the payment's transaction, with the application and its bills locked. The
+    current booking is the newest one still held or lapsed (a renewal or a new booking
+    may have moved it to a newer code); it now rests on the bill that was paid.
+    """
+    booking = (
         Booking.objects.select_for_update().select_related("slot__office")
-        .filter(application=application, bill_id=bill_id).order_by("-created_at", "-pk").first()
+        .filter(application=application, status__in=(B.HELD, B.EXPIRED)).order_by("-created_at", "-pk").first()
     )  # fmt: skip
+    if booking is None:
+        return False
+    if booking.bill_id != bill.pk:
+        booking.bill = bill
+        booking.save(update_fields=["bill", "updated_at"])
+    return _confirm_paid(booking)
 
 
-def booking_confirm_paid(booking: Booking) -> bool:
-    """The bill was paid in time: confirm the place. Inside the payment's transaction,
-    with the application and booking locked.
+def _confirm_paid(booking: Booking) -> bool:
+    """The bill was paid in time: confirm the place (the booking is locked).
 
     If the notice came after the deadline (the hold lapsed, perhaps swept), the place is
     taken again if the session still has room; otherwise the application stays paid and

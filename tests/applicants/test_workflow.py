@@ -167,6 +167,52 @@ def test_every_public_step_is_sent_to_the_applicant_once_through_the_outbox(offi
     assert booking.application.number in mailoutbox[0].subject
 
 
+def test_a_sender_killed_after_claiming_loses_nothing_the_step_is_sent_when_the_claim_lapses(
+    office, staff, mailoutbox, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applicants.models import NotificationDelivery
+    from applicants.notifications import pending_entries
+    from applicants.tasks import send_notifications
+
+    booking = paid_booking_today(office)
+    send_notifications()
+    mailoutbox.clear()
+    queueing.booking_check_in(code=booking.code, office=office, actor=staff[CUSTOMER_SERVICE])
+    [entry_id] = pending_entries()
+    # A sender claimed it and died before sending: nothing was sent, nothing marked sent.
+    NotificationDelivery.objects.create(entry_id=entry_id, claimed_until=timezone.now() + timedelta(minutes=2))
+    assert send_notifications() == 0 and mailoutbox == []
+
+    NotificationDelivery.objects.filter(entry_id=entry_id).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert send_notifications() == 1
+    assert len(mailoutbox) == 1
+    delivery = NotificationDelivery.objects.get(entry_id=entry_id)
+    assert delivery.sent_at is not None and delivery.attempts == 1
+    assert mailoutbox[0].extra_headers["Message-ID"] == f"<entry-{entry_id}@mpaspor.localhost>"
+
+
+def test_a_failing_channel_leaves_the_step_to_be_sent_again(office, staff, mailoutbox, monkeypatch):
+    from applicants import notifications
+    from applicants.models import NotificationDelivery
+    from applicants.tasks import send_notifications
+
+    booking = paid_booking_today(office)
+    send_notifications()
+    mailoutbox.clear()
+    queueing.booking_check_in(code=booking.code, office=office, actor=staff[CUSTOMER_SERVICE])
+
+    def smtp_down(*args):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setitem(notifications.CHANNELS, "email", smtp_down)
+    assert send_notifications() == 0
+    assert NotificationDelivery.objects.filter(sent_at__isnull=True, attempts=1).count() == 1
+
+
 def test_without_a_broker_the_step_is_sent_right_after_commit(office, staff, mailoutbox, settings,
                                                               django_capture_on_commit_callbacks):  # fmt: skip
     settings.CELERY_TASK_ALWAYS_EAGER = True

@@ -50,13 +50,16 @@ def past(booking, seconds=1):
     Real time passing would also have ended any "full" hint for its session (those never
     outlive the first lapsing hold), so the hint goes too.
     """
+    from django.conf import settings
+
     from queueing import fastpath
     from queueing.models import Booking
 
     fastpath.clear_full(booking.slot_id)
     deadline = timezone.now() - timedelta(seconds=seconds)
     Booking.objects.filter(pk=booking.pk).update(hold_until=deadline)
-    booking.bill.__class__.objects.filter(pk=booking.bill_id).update(expires_at=deadline)
+    issued = deadline - timedelta(seconds=settings.BILL_TTL_SECONDS)
+    booking.bill.__class__.objects.filter(pk=booking.bill_id).update(issued_at=issued, expires_at=deadline)
     booking.refresh_from_db()
     booking.bill.refresh_from_db()
     return booking

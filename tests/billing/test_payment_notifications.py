@@ -67,10 +67,11 @@ def test_an_unsigned_or_tampered_notice_is_401_and_changes_nothing(anon, booking
     assert not Payment.objects.exists()
 
 
-def test_a_wrong_amount_is_422_and_the_bill_stays_unpaid(anon, booking):
+def test_a_wrong_amount_is_422_the_bill_stays_unpaid_and_the_money_is_kept_as_a_refund_case(anon, booking):
     response = notify(anon, paid(booking.bill, amount=booking.bill.amount - 1000))
     assert response.status_code == 422 and response.json()["code"] == "amount_mismatch"
-    assert state(booking) == ("held", "unpaid", "booked") and not Payment.objects.exists()
+    assert state(booking) == ("held", "unpaid", "booked")
+    assert Payment.objects.values_list("outcome", "case").get() == ("refund_due", "amount_mismatch")
 
 
 def test_an_unknown_billing_code_is_404(anon, booking):

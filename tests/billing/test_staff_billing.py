@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.utils.timezone import localtime
 
 from applicants.models import AuditEntry
 from billing import tasks
@@ -25,7 +26,7 @@ def officer_client(client, officer):
 def test_staff_reconcile_a_payment_whose_notice_never_arrived(officer_client, officer, booking):
     response = officer_client.post("/admin/billing/payment/reconcile/", {
         "billing_code": booking.bill.code, "ntpn": "A1B2C3D4E5F6G7H8", "ntb": "0001", "channel": "teller",
-        "amount": booking.bill.amount, "paid_at": booking.bill.issued_at.strftime("%Y-%m-%d %H:%M"),
+        "amount": booking.bill.amount, "paid_at": localtime(booking.bill.issued_at).strftime("%Y-%m-%d %H:%M"),
         "note": "Struk bank diperiksa di loket",
     })  # fmt: skip
     assert response.status_code == 302
@@ -40,7 +41,7 @@ def test_staff_reconcile_a_payment_whose_notice_never_arrived(officer_client, of
 
 def test_reconciling_the_same_ntpn_twice_records_it_once(officer_client, booking):
     data = {"billing_code": booking.bill.code, "ntpn": "A1B2C3D4E5F6G7H8", "channel": "teller", "amount": booking.bill.amount,
-            "paid_at": booking.bill.issued_at.strftime("%Y-%m-%d %H:%M"), "note": "struk"}  # fmt: skip
+            "paid_at": localtime(booking.bill.issued_at).strftime("%Y-%m-%d %H:%M"), "note": "struk"}  # fmt: skip
     officer_client.post("/admin/billing/payment/reconcile/", data)
     officer_client.post("/admin/billing/payment/reconcile/", data)
     assert Payment.objects.count() == 1
@@ -57,8 +58,15 @@ def test_late_payments_are_listed_for_refund_and_can_be_marked_refunded(officer_
     assert payment.outcome == "refunded"
 
 
-def test_a_reminder_is_sent_once_before_the_deadline(booking, settings):
+def test_a_reminder_is_sent_once_before_the_deadline_through_the_outbox(booking, settings):
+    from applicants.tasks import send_notifications
+
     settings.BILL_REMINDER_SECONDS = 3 * 3600
+    mail.outbox.clear()
     assert committed(tasks.send_bill_reminders) == 1
     assert committed(tasks.send_bill_reminders) == 0
-    assert len(mail.outbox) == 1 and booking.bill.code in mail.outbox[0].body
+    send_notifications()
+    send_notifications()
+    reminders = [m for m in mail.outbox if booking.bill.code in m.body]
+    assert len(reminders) == 1 and booking.application.number in reminders[0].subject
+    assert booking.application.audit_entries.filter(action="bill_reminder", public=True).count() == 1

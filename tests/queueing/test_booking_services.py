@@ -252,3 +252,43 @@ def test_lowering_a_quota_below_the_places_taken_is_refused(slot):
         services.slot_set_capacity(slot=slot, capacity=0, priority_capacity=1, actor=officer)
     committed(services.slot_set_capacity, slot=slot, capacity=5, priority_capacity=1, actor=officer)
     assert remaining(slot)[0] == 4
+
+
+def pregnant_applicant():
+    return ready_application(
+        sex="female", nik=make_nik(date(1990, 8, 17), female=True, serial=7), priority_reason="pregnant"
+    )
+
+
+def test_withdrawing_the_priority_reason_moves_the_place_to_the_regular_lane(slot):
+    from applicants import services as application_services
+
+    application = pregnant_applicant()
+    booking = book(application, slot, priority=True)
+    assert booking.lane == "priority" and remaining(slot) == (2, 0)
+
+    committed(application_services.application_update, application=application, actor=application.owner,
+              data={"priority_reason": ""})  # fmt: skip
+
+    booking.refresh_from_db()
+    assert booking.lane == "regular"
+    assert remaining(slot) == (1, 1)
+    assert application.audit_entries.filter(action="lane_changed").exists()
+
+
+def test_withdrawing_the_priority_reason_is_refused_while_the_regular_lane_is_full(office):
+    from applicants import services as application_services
+
+    slot = make_slot(office, capacity=1, priority_capacity=1)
+    book(ready_application(), slot)
+    application = pregnant_applicant()
+    booking = book(application, slot, priority=True)
+
+    with domain_error("priority_place_held"):
+        application_services.application_update(application=application, actor=application.owner,
+                                                data={"priority_reason": ""})  # fmt: skip
+
+    application.refresh_from_db()
+    booking.refresh_from_db()
+    assert application.priority_reason == "pregnant" and booking.lane == "priority"
+    assert remaining(slot) == (0, 0)
