@@ -1,0 +1,99 @@
+"""A NIK written in other digits is the same NIK: it is stored once, in ASCII, and every rule
+that compares NIKs (one booking per person, travel bans) sees through the spelling."""
+
+import pytest
+
+from applicants import casework, services
+from applicants.models import Application
+from applicants.roles import SUPERVISOR
+from queueing import services as queueing
+from queueing.models import Booking
+from tests.factories import ADULT_BORN, StaffFactory, make_nik, make_office, make_slot
+from tests.factories import ready_application as ready
+from tests.helpers import committed, domain_error
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/applications/"
+
+
+def full_width(text: str) -> str:
+    """ASCII letters and digits as a Japanese or Chinese keyboard types them (U+FF01 onwards)."""
+    return "".join(chr(ord(c) - 0x21 + 0xFF01) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def arabic_indic(text: str) -> str:
+    return "".join(chr(0x660 + int(c)) if c in "0123456789" else c for c in text)
+
+
+SPELLINGS = {
+    "full-width": full_width,
+    "arabic-indic": arabic_indic,
+    "ascii province, full-width rest": lambda nik: nik[:2] + full_width(nik[2:]),
+}
+
+
+def book(application, slot):
+    return committed(queueing.booking_create, application=application, slot=slot, actor=application.owner)
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+def test_a_booked_nik_written_in_other_digits_from_another_account_is_refused_a_second_booking(spelling):
+    office = make_office()
+    nik = make_nik(ADULT_BORN, serial=501)
+    book(ready(nik=nik), make_slot(office))
+    other_account = ready(nik=make_nik(ADULT_BORN, serial=502))
+    services.application_update(application=other_account, actor=other_account.owner,
+                                data={"nik": SPELLINGS[spelling](nik)})  # fmt: skip
+    other_account.refresh_from_db()
+    assert other_account.nik == nik
+    with domain_error("nik_already_booked"):
+        book(other_account, make_slot(office, days_ahead=3))
+    assert Booking.objects.filter(nik=nik).count() == 1
+
+
+def test_a_new_application_sent_with_a_full_width_nik_is_stored_in_ascii(api):
+    nik = make_nik(ADULT_BORN, serial=7)
+    response = api.post(LIST, {"nik": full_width(nik), "date_of_birth": "1990-08-17", "sex": "male"}, format="json")
+    assert response.status_code == 201 and response.json()["nik"] == nik
+    assert Application.objects.get(pk=response.json()["id"]).nik == nik
+
+
+@pytest.mark.parametrize(
+    "field, typed, stored",
+    [
+        ("nik", arabic_indic(make_nik(ADULT_BORN, serial=8)), make_nik(ADULT_BORN, serial=8)),
+        ("kk_number", full_width("3171010101090001"), "3171010101090001"),
+        ("guardian_nik", "३१७१०१०१०१६००००१", "3171010101600001"),  # Devanagari
+        ("postal_code", arabic_indic("14320"), "14320"),
+        ("phone", "０８１２－３４５６－７８９０", "+6281234567890"),
+        ("emergency_contact_phone", "٠٨١٣ ١١١١ ٢٢٢٢", "+6281311112222"),
+    ],
+)
+def test_a_number_patched_in_other_digits_is_stored_and_answered_in_ascii(api, draft, field, typed, stored):
+    response = api.patch(f"{LIST}{draft.pk}/", {field: typed}, format="json")
+    assert response.status_code == 200 and response.json()[field] == stored
+    draft.refresh_from_db()
+    assert getattr(draft, field) == stored
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_a_superscript_digit_in_a_nik_is_a_400_naming_the_field_not_a_500(api, draft, method):
+    nik = make_nik(ADULT_BORN, serial=9)
+    typed = nik[:6] + "¹⁷" + nik[8:]  # looks like 17, is not a digit anyone types
+    before = draft.nik
+    path = LIST if method == "post" else f"{LIST}{draft.pk}/"
+    response = getattr(api, method)(path, {"nik": typed}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert {"code", "detail", "fields"} <= set(body) and body["code"] == "invalid" and list(body["fields"]) == ["nik"]
+    assert Application.objects.get().nik == before  # nothing new, nothing changed
+
+
+@pytest.mark.parametrize("spelling", ["arabic-indic", "ascii province, full-width rest"])
+def test_a_travel_ban_whose_nik_was_typed_in_other_digits_still_flags_the_applicant(spelling):
+    application = ready()
+    ban = casework.travel_ban_add(actor=StaffFactory(role=SUPERVISOR), nik=SPELLINGS[spelling](application.nik),
+                                  full_name="Nama Lain", date_of_birth=None, authority="kpk", reference="R-01")  # fmt: skip
+    assert ban.nik == application.nik
+    assert application.travel_ban_flags.get().matched_on == "nik"
