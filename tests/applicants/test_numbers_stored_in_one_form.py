@@ -4,11 +4,11 @@ that compares NIKs (one booking per person, travel bans) sees through the spelli
 import pytest
 
 from applicants import casework, services
-from applicants.models import Application
-from applicants.roles import SUPERVISOR
+from applicants.models import Application, TravelBan
+from applicants.roles import CUSTOMER_SERVICE, SUPERVISOR
 from queueing import services as queueing
 from queueing.models import Booking
-from tests.factories import ADULT_BORN, StaffFactory, make_nik, make_office, make_slot
+from tests.factories import ADULT_BORN, StaffFactory, make_nik, make_office, make_slot, paid_booking_today
 from tests.factories import ready_application as ready
 from tests.helpers import committed, domain_error
 
@@ -97,3 +97,34 @@ def test_a_travel_ban_whose_nik_was_typed_in_other_digits_still_flags_the_applic
                                   full_name="Nama Lain", date_of_birth=None, authority="kpk", reference="R-01")  # fmt: skip
     assert ban.nik == application.nik
     assert application.travel_ban_flags.get().matched_on == "nik"
+
+
+def test_a_travel_ban_nik_corrected_in_the_admin_in_full_width_digits_is_stored_in_ascii(client):
+    application = ready()
+    supervisor = StaffFactory(role=SUPERVISOR)
+    ban = TravelBan.objects.create(full_name="Nama Lain", authority="kpk", reference="R-01", created_by=supervisor)
+    client.force_login(supervisor)
+    response = client.post(f"/admin/applicants/travelban/{ban.pk}/change/", {
+        "nik": full_width(application.nik[:8]) + " " + full_width(application.nik[8:]), "full_name": "Nama Lain",
+        "authority": "kpk", "reference": "R-01", "reason": "", "date_of_birth": "", "valid_until": "",
+    })  # fmt: skip
+    assert response.status_code == 302
+    ban.refresh_from_db()
+    assert ban.nik == application.nik
+
+
+@pytest.mark.parametrize("spelling", ["full-width", "arabic-indic"])
+def test_staff_find_an_application_by_a_nik_searched_in_other_digits(client, cs_officer, spelling):
+    wanted = ready()
+    ready()
+    client.force_login(cs_officer)
+    response = client.get("/admin/applicants/application/", {"q": SPELLINGS[spelling](wanted.nik)})
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_a_booking_code_typed_in_full_width_lower_case_checks_in():
+    office = make_office()
+    booking = paid_booking_today(office)
+    officer = StaffFactory(role=CUSTOMER_SERVICE)
+    ticket = queueing.booking_check_in(code=full_width(booking.code.lower()), office=office, actor=officer)
+    assert ticket.booking == booking and ticket.number == "A001"
