@@ -1,14 +1,18 @@
 """A NIK written in other digits is the same NIK: it is stored once, in ASCII, and every rule
 that compares NIKs (one booking per person, travel bans) sees through the spelling."""
 
-import pytest
+from datetime import timedelta
 
-from applicants import casework, services
-from applicants.models import Application, TravelBan
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from applicants import casework, rules, services
+from applicants.models import Application, Issuance, TravelBan, User
 from applicants.roles import CUSTOMER_SERVICE, SUPERVISOR
 from queueing import services as queueing
 from queueing.models import Booking
-from tests.factories import ADULT_BORN, StaffFactory, make_nik, make_office, make_slot, paid_booking_today
+from tests.factories import ADULT_BORN, StaffFactory, UserFactory, make_nik, make_office, make_slot, paid_booking_today
 from tests.factories import ready_application as ready
 from tests.helpers import committed, domain_error
 
@@ -128,3 +132,68 @@ def test_a_booking_code_typed_in_full_width_lower_case_checks_in():
     officer = StaffFactory(role=CUSTOMER_SERVICE)
     ticket = queueing.booking_check_in(code=full_width(booking.code.lower()), office=office, actor=officer)
     assert ticket.booking == booking and ticket.number == "A001"
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("nik", full_width("3171011708900001")),
+        ("kk_number", arabic_indic("3171010101090001")),
+        ("guardian_nik", "31" + full_width("71010101600001")),
+        ("postal_code", "¹⁴³¹⁰"),
+        ("phone", "+62" + full_width("81234567890")),
+        ("emergency_contact_phone", "+6281298765432\u200b"),
+        ("old_passport_number", full_width("X1234567")),
+    ],
+)
+def test_the_database_refuses_an_application_number_in_any_other_form_whatever_code_writes_it(draft, field, value):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=draft.pk).update(**{field: value})
+
+
+def _issuance(application):
+    return Issuance.objects.create(application=application, passport_number="X7654321",
+                                   approved_by=StaffFactory(), expected_ready_date=timezone.localdate(),
+                                   valid_until=timezone.localdate() + timedelta(days=3650))  # fmt: skip
+
+
+OTHER_TABLES = {
+    "booking nik": lambda app: (Booking, book(app, make_slot(make_office())).pk, "nik", full_width(app.nik)),
+    "travel ban nik": lambda app: (TravelBan, TravelBan.objects.create(full_name="X", authority="kpk", reference="R").pk,
+                                   "nik", arabic_indic(app.nik)),
+    "collector nik": lambda app: (Issuance, _issuance(app).pk, "collector_id_number", full_width(app.nik)),
+    "passport number": lambda app: (Issuance, _issuance(app).pk, "passport_number", full_width("X7654321")),
+    "account phone": lambda app: (User, app.owner.pk, "phone", "+62８１２３４５６７８９０"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("table", list(OTHER_TABLES))
+def test_the_database_refuses_other_digits_in_every_table_that_keeps_a_typed_number(table):
+    model, pk, field, value = OTHER_TABLES[table](ready())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=pk).update(**{field: value})
+
+
+def test_a_staff_correction_typed_in_full_width_digits_is_saved_in_ascii_not_refused(client, cs_officer):
+    application = ready()
+    data = {field: getattr(application, field) for field in rules.EDITABLE_FIELDS if getattr(application, field)}
+    data.update({"date_of_birth": "1990-08-17", "kk_number": full_width("3171010101090002"),
+                 "correction_reason": "Sesuai KK asli", "audit_entries-TOTAL_FORMS": "0",
+                 "audit_entries-INITIAL_FORMS": "0"})  # fmt: skip
+    client.force_login(cs_officer)
+    response = client.post(f"/admin/applicants/application/{application.pk}/change/", data)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.kk_number == "3171010101090002"
+
+
+def test_an_account_phone_corrected_in_the_admin_is_saved_in_its_plus_62_form_not_refused(client):
+    account = UserFactory(phone="")
+    client.force_login(StaffFactory(is_superuser=True))
+    response = client.post(f"/admin/applicants/user/{account.pk}/change/", {
+        "email": account.email, "full_name": account.full_name, "phone": "０８１２ ３４５６ ７８９０", "language": "id",
+        "is_active": "on",
+    })  # fmt: skip
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.phone == "+6281234567890"
