@@ -225,8 +225,11 @@ _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .,'\-]+[^\W\d_]+)*\.?$")
 
 
 def check_person_name(value: str) -> str:
-    """A name as on the e-KTP. A single word is a valid name: many Indonesians have one."""
-    name = " ".join((value or "").split())
+    """A name as on the e-KTP. A single word is a valid name: many Indonesians have one.
+
+    NFKC first, so a name typed in full-width letters is stored (and compared) as the same name.
+    """
+    name = " ".join(unicodedata.normalize("NFKC", value or "").split())
     if not name:
         raise IdentityError(_("Please enter the name."))
     if not _NAME_RE.match(name):

@@ -197,3 +197,15 @@ def test_an_account_phone_corrected_in_the_admin_is_saved_in_its_plus_62_form_no
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.phone == "+6281234567890"
+
+
+def test_a_travel_ban_on_a_name_typed_in_full_width_letters_still_flags_the_applicant_born_that_day():
+    application = ready()
+    casework.travel_ban_add(actor=StaffFactory(role=SUPERVISOR), nik="", full_name=full_width(application.full_name),
+                            date_of_birth=application.date_of_birth, authority="kpk", reference="R-02")  # fmt: skip
+    assert application.travel_ban_flags.get().matched_on == "name_and_birth_date"
+
+
+def test_a_name_typed_in_full_width_letters_is_stored_as_the_same_name(api, draft):
+    response = api.patch(f"{LIST}{draft.pk}/", {"mother_name": full_width("Siti Aminah")}, format="json")
+    assert response.status_code == 200 and response.json()["mother_name"] == "Siti Aminah"
