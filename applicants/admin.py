@@ -35,15 +35,15 @@ def typed(check, value) -> str:
 
 
 def number_search_term(term: str, *, phones: bool = False) -> str:
-    """What staff type into a search box, as the numbers it may be are stored.
+    """The stored form of a number typed into a search box, or "" if the term is not one.
 
     A NIK comes with spaces or in another script's digits, an application or booking number
     read aloud in lower case: both become the stored ASCII form (and, with `phones`, a mobile
-    number its +62 form). A name of several words or an e-mail address is searched as typed.
+    number its +62 form).
     """
     code = identity.typed_code(term)
-    if not re.fullmatch(r"[A-Z0-9]+", code) or (not re.search(r"[0-9]", code) and len(term.split()) > 1):
-        return term
+    if not re.fullmatch(r"[A-Z0-9]+", code):
+        return ""
     if phones:
         try:
             return identity.check_phone(code)
@@ -53,13 +53,19 @@ def number_search_term(term: str, *, phones: bool = False) -> str:
 
 
 class NumberSearch:
-    """Admin search that finds numbers however they were typed (see `number_search_term`)."""
+    """Admin search that finds what was typed, and also the number it may be, however it was
+    typed (see `number_search_term`): a name or a letter reference such as R-01 is still
+    found as typed."""
 
     search_phones = False
 
     def get_search_results(self, request, queryset, search_term):
-        term = number_search_term(search_term, phones=self.search_phones)
-        return super().get_search_results(request, queryset, term)
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        number = number_search_term(search_term, phones=self.search_phones)
+        if number and number != search_term:
+            also, more = super().get_search_results(request, queryset, number)
+            found, duplicates = found | also, duplicates or more
+        return found, duplicates
 
 
 class AccountChangeForm(UserChangeForm):

@@ -209,3 +209,12 @@ def test_a_travel_ban_on_a_name_typed_in_full_width_letters_still_flags_the_appl
 def test_a_name_typed_in_full_width_letters_is_stored_as_the_same_name(api, draft):
     response = api.patch(f"{LIST}{draft.pk}/", {"mother_name": full_width("Siti Aminah")}, format="json")
     assert response.status_code == 200 and response.json()["mother_name"] == "Siti Aminah"
+
+
+def test_staff_still_find_a_travel_ban_by_its_letter_reference_as_typed_dash_included(client):
+    supervisor = StaffFactory(role=SUPERVISOR)
+    wanted = TravelBan.objects.create(full_name="Nama Lain", authority="kpk", reference="R-01/KPK/2026")
+    TravelBan.objects.create(full_name="Orang Lain", authority="kpk", reference="R-02/KPK/2026")
+    client.force_login(supervisor)
+    response = client.get("/admin/applicants/travelban/", {"q": "R-01"})
+    assert list(response.context["cl"].result_list) == [wanted]
