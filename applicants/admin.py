@@ -4,16 +4,19 @@ Every change goes through services.py, so the admin obeys the same rules and lea
 same audit trail as the web and the API.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from applicants import casework, rules, selectors, services
+from applicants import casework, identity, rules, selectors, services
 from applicants.admin_workflow import FlagDecisionForm, staff_moves
 from applicants.audit import action_label, log_action
 from applicants.forms import DocumentUploadForm, ReviewDecisionForm
@@ -21,8 +24,59 @@ from applicants.models import Application, AuditEntry, Document, Interview, Issu
 from mpaspor.errors import DomainError
 
 
+def typed(check, value) -> str:
+    """A number typed into an admin form, in the one form the services store (the database refuses others)."""
+    if not value:
+        return ""
+    try:
+        return check(value)
+    except identity.IdentityError as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+def number_search_term(term: str, *, phones: bool = False) -> str:
+    """The stored form of a number typed into a search box, or "" if the term is not one.
+
+    A NIK comes with spaces or in another script's digits, an application or booking number
+    read aloud in lower case: both become the stored ASCII form (and, with `phones`, a mobile
+    number its +62 form).
+    """
+    code = identity.typed_code(term)
+    if not re.fullmatch(r"[A-Z0-9]+", code):
+        return ""
+    if phones:
+        try:
+            return identity.check_phone(code)
+        except identity.IdentityError:
+            pass
+    return code
+
+
+class NumberSearch:
+    """Admin search that finds what was typed, and also the number it may be, however it was
+    typed (see `number_search_term`): a name or a letter reference such as R-01 is still
+    found as typed."""
+
+    search_phones = False
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        number = number_search_term(search_term, phones=self.search_phones)
+        if number and number != search_term:
+            also, more = super().get_search_results(request, queryset, number)
+            found, duplicates = found | also, duplicates or more
+        return found, duplicates
+
+
+class AccountChangeForm(UserChangeForm):
+    def clean_phone(self):
+        return typed(identity.check_phone, self.cleaned_data.get("phone"))
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NumberSearch, BaseUserAdmin):
+    form = AccountChangeForm
+    search_phones = True
     ordering = ["email"]
     list_display = ["email", "full_name", "phone", "is_staff", "email_verified_at", "date_joined"]
     search_fields = ["email", "full_name", "phone"]
@@ -61,6 +115,9 @@ class ApplicationAdminForm(forms.ModelForm):
                         self.add_error(field if field in self.fields else None, error)
                 if not exc.fields:
                     self.add_error(None, exc.message)
+            # Hand on what the service stores (numbers in their one ASCII form): the database
+            # constraints, checked on this form's instance, refuse any other.
+            data.update(rules.clean_values(changed)[0])
         return data
 
 
@@ -80,7 +137,7 @@ class AuditInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(NumberSearch, admin.ModelAdmin):
     form = ApplicationAdminForm
     change_form_template = "admin/applicants/application/change_form.html"
     list_display = ["number", "full_name", "nik", "status", "passport_type", "validity_years", "submitted_at"]
@@ -106,15 +163,6 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # history is kept; cancelling is a status change
-
-    def get_search_results(self, request, queryset, search_term):
-        # People read the application number aloud; NIKs come with spaces.
-        term = (
-            search_term.strip().upper().replace(" ", "")
-            if search_term.strip().replace(" ", "").isalnum()
-            else search_term
-        )
-        return super().get_search_results(request, queryset, term)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -204,7 +252,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(NumberSearch, admin.ModelAdmin):
     list_display = ["application", "kind", "status", "uploaded_on_behalf", "created_at"]
     list_filter = ["status", "kind", "uploaded_on_behalf"]
     search_fields = ["=application__number", "=application__nik"]
@@ -259,7 +307,7 @@ class InterviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Issuance)
-class IssuanceAdmin(ReadOnlyAdmin):
+class IssuanceAdmin(NumberSearch, ReadOnlyAdmin):
     list_display = [
         "passport_number",
         "application",
@@ -278,13 +326,18 @@ class TravelBanFlagAdmin(ReadOnlyAdmin):
 
 
 class TravelBanForm(forms.ModelForm):
+    nik = forms.CharField(label=_("NIK"), max_length=40, required=False)  # typed with spaces, as on the letter
+
+    def clean_nik(self):
+        return typed(identity.check_nik, self.cleaned_data["nik"])
+
     class Meta:
         model = TravelBan
         fields = ["nik", "full_name", "date_of_birth", "authority", "reference", "reason", "valid_until"]
 
 
 @admin.register(TravelBan)
-class TravelBanAdmin(admin.ModelAdmin):
+class TravelBanAdmin(NumberSearch, admin.ModelAdmin):
     form = TravelBanForm
     list_display = ["full_name", "nik", "date_of_birth", "authority", "reference", "valid_until", "is_active"]
     list_filter = ["authority", "is_active"]

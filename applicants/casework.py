@@ -5,6 +5,7 @@ checked for who and when, and written to the audit log.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -49,7 +50,9 @@ def _office_of(application: Application):
 
 
 def _normal_name(name: str) -> str:
-    return " ".join((name or "").lower().replace(".", " ").replace("'", "").split())
+    # NFKC and casefold: a name typed in full-width letters or with ligatures is the same name.
+    name = unicodedata.normalize("NFKC", name or "").casefold()
+    return " ".join(name.replace(".", " ").replace("'", "").split())
 
 
 def travel_ban_screen(application: Application) -> list[TravelBanFlag]:

@@ -3,11 +3,17 @@
 The NIK is `PP RR DD dd mm yy SSSS`: province, regency and district of first registration,
 birth day (plus 40 for women), month, two-digit year and a serial from 0001. Nothing here
 calls Dukcapil; the office checks the originals at the visit.
+
+Every number a person types (NIK, KK, postal code, phone, passport number, booking code)
+is read by one rule, `typed_number`, and stored only in the ASCII form given by the
+`*_PATTERN` constants below; the database refuses any other form (CHECK constraints built
+from the same patterns), so one person's NIK can never be stored two ways.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +38,74 @@ class IdentityError(ValueError):
     """A number or name that cannot be right; the message explains it in plain words."""
 
 
+# The stored forms, in a regex syntax that Python and PostgreSQL read alike (ASCII ranges,
+# never \d, which matches other scripts' digits).
+NIK_PATTERN = r"[0-9]{16}"
+KK_PATTERN = r"[0-9]{16}"
+POSTAL_CODE_PATTERN = r"[0-9]{5}"  # and none starts with 0, which the check adds
+PHONE_PATTERN = r"\+628[0-9]{7,12}"
+PASSPORT_NUMBER_PATTERN = r"[A-Z0-9]{7,9}"
+
+# Far longer than any number written with separators; longer input is refused before any work.
+MAX_TYPED_LENGTH = 64
+
+_SEPARATOR_CATEGORIES = {"Zs", "Zl", "Zp", "Pd"}  # spaces of every width, hyphens and dashes
+_ASCII_DIGITS = re.compile(r"[0-9]*")
+_HAS_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def typed_number(value: object, *, drop: str = "", upper: bool = False) -> str:
+    """What a person typed for a number or code, rewritten character by character.
+
+    The one rule for every number people type:
+
+    - a decimal digit of any script (Unicode category Nd: ASCII, full-width, Arabic-Indic,
+      Persian, Devanagari, Thai, Javanese, ...) becomes its ASCII digit: people paste from
+      phones set to other keyboards, and the digit means the same;
+    - a separator people put between groups is dropped: any kind of space, a dot, a hyphen
+      or dash (full-width forms included, after NFKC), and the characters in `drop`;
+    - an invisible formatting character (category Cf: zero-width space, direction marks,
+      byte-order mark, soft hyphen) is dropped, since nobody can see it to remove it;
+    - any other character is replaced by its NFKC form when that is plain ASCII without a
+      digit (full-width letters and signs: `Ｘ` becomes `X`, `＋` becomes `+`), upper-cased
+      when `upper`; otherwise it is kept as it was, so the caller's ASCII pattern refuses
+      it. Superscripts, subscripts, fractions, circled and Roman numerals are numbers but
+      not decimal digits: NFKC would turn `²` or `①` into a digit, but nobody types them for
+      a NIK, so they are refused, never read as digits. So are combining marks.
+
+    The result is not yet checked: each caller matches it against its stored pattern. Only
+    IdentityError is ever raised, for input longer than MAX_TYPED_LENGTH.
+    """
+    text = "" if value is None else str(value)
+    if len(text) > MAX_TYPED_LENGTH:
+        raise IdentityError(_("This is far too long for a number. Please type it again."))
+    separators, out = set(drop), []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Nd":
+            out.append(str(unicodedata.decimal(char)))
+            continue
+        if category == "Cf":
+            continue
+        folded = unicodedata.normalize("NFKC", char)
+        if category in _SEPARATOR_CATEGORIES or folded.isspace() or folded in {".", "-"} or folded in separators:
+            continue
+        if not category.startswith("N") and folded.isascii() and not _HAS_ASCII_DIGIT.search(folded):
+            out.append(folded.upper() if upper else folded)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def typed_code(value: object) -> str:
+    """A code read off a screen or paper (booking code, application number), as it is stored:
+    `typed_number` upper-cased, or "" for input far too long to be any code."""
+    try:
+        return typed_number(value, upper=True)
+    except IdentityError:
+        return ""
+
+
 @dataclass(frozen=True)
 class NikInfo:
     province_code: str
@@ -54,18 +128,14 @@ class NikInfo:
         return out
 
 
-def _digits(value: str) -> str:
-    return re.sub(r"[\s.\-]", "", value or "")
-
-
-def parse_nik(value: str) -> NikInfo:
-    nik = _digits(value)
-    if not nik.isdigit() or len(nik) != 16:
+def _nik(value: object) -> tuple[str, NikInfo]:
+    nik = typed_number(value)
+    if not _ASCII_DIGITS.fullmatch(nik):
+        raise IdentityError(_("A NIK contains digits only (16 of them), as printed on the e-KTP or the family card."))
+    if not re.fullmatch(NIK_PATTERN, nik):
         raise IdentityError(
             _("A NIK has exactly 16 digits, as printed on the e-KTP or the family card. You entered %(count)s.")
             % {"count": len(nik)}
-            if nik.isdigit()
-            else _("A NIK contains digits only (16 of them), as printed on the e-KTP or the family card.")
         )
     province = nik[:2]
     if province not in PROVINCES:
@@ -90,13 +160,17 @@ def parse_nik(value: str) -> NikInfo:
             )
             % {"digits": nik[6:12]}
         )
-    return info
+    return nik, info
 
 
-def check_nik(value: str) -> str:
-    """Return the NIK as 16 digits, or raise IdentityError explaining what is wrong."""
-    parse_nik(value)
-    return _digits(value)
+def parse_nik(value: object) -> NikInfo:
+    """What the NIK's digits say, or IdentityError explaining what is wrong."""
+    return _nik(value)[1]
+
+
+def check_nik(value: object) -> str:
+    """Return the NIK as 16 ASCII digits, or raise IdentityError explaining what is wrong."""
+    return _nik(value)[0]
 
 
 def check_nik_matches(nik: str, date_of_birth: date | None, sex: str | None) -> list[tuple[str, str]]:
@@ -136,9 +210,9 @@ def check_nik_matches(nik: str, date_of_birth: date | None, sex: str | None) -> 
     return problems
 
 
-def check_kk(value: str) -> str:
-    kk = _digits(value)
-    if not kk.isdigit() or len(kk) != 16:
+def check_kk(value: object) -> str:
+    kk = typed_number(value)
+    if not re.fullmatch(KK_PATTERN, kk):
         raise IdentityError(_("A family card (KK) number has exactly 16 digits."))
     if kk[:2] not in PROVINCES:
         raise IdentityError(
@@ -151,8 +225,11 @@ _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .,'\-]+[^\W\d_]+)*\.?$")
 
 
 def check_person_name(value: str) -> str:
-    """A name as on the e-KTP. A single word is a valid name: many Indonesians have one."""
-    name = " ".join((value or "").split())
+    """A name as on the e-KTP. A single word is a valid name: many Indonesians have one.
+
+    NFKC first, so a name typed in full-width letters is stored (and compared) as the same name.
+    """
+    name = " ".join(unicodedata.normalize("NFKC", value or "").split())
     if not name:
         raise IdentityError(_("Please enter the name."))
     if not _NAME_RE.match(name):
@@ -162,30 +239,28 @@ def check_person_name(value: str) -> str:
     return name
 
 
-def check_phone(value: str) -> str:
+def check_phone(value: object) -> str:
     """An Indonesian mobile number, written 08..., 628... or +628...; stored as +628..."""
-    raw = re.sub(r"[\s\-().]", "", value or "")
+    raw = typed_number(value, drop="()")
     if raw.startswith("+"):
         raw = raw[1:]
     if raw.startswith("0"):
         raw = "62" + raw[1:]
-    if not (raw.isdigit() and raw.startswith("628") and 10 <= len(raw) <= 15):
+    phone = "+" + raw
+    if not re.fullmatch(PHONE_PATTERN, phone):
         raise IdentityError(_("Please enter an Indonesian mobile number, for example 0812 3456 7890."))
-    return "+" + raw
+    return phone
 
 
-def check_postal_code(value: str) -> str:
-    code = (value or "").strip()
-    if not (code.isdigit() and len(code) == 5) or code.startswith("0"):
+def check_postal_code(value: object) -> str:
+    code = typed_number(value)
+    if not re.fullmatch(POSTAL_CODE_PATTERN, code) or code.startswith("0"):
         raise IdentityError(_("A postal code has exactly 5 digits, for example 14310."))
     return code
 
 
-_PASSPORT_RE = re.compile(r"^[A-Z0-9]{7,9}$")
-
-
-def check_passport_number(value: str) -> str:
-    number = re.sub(r"[\s\-]", "", value or "").upper()
-    if not _PASSPORT_RE.match(number):
+def check_passport_number(value: object) -> str:
+    number = typed_number(value, upper=True)
+    if not re.fullmatch(PASSPORT_NUMBER_PATTERN, number):
         raise IdentityError(_("A passport number has 7 to 9 letters and digits, for example X1234567."))
     return number

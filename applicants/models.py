@@ -4,11 +4,20 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applicants import identity
 from applicants.storage import private_storage
+
+
+def stored_form(model: str, field: str, pattern: str, *, blank: bool = True) -> models.CheckConstraint:
+    """The database refuses a typed number in any form but the one `identity` stores (ASCII),
+    whatever code path writes it: one person's NIK can never be stored two ways."""
+    regex = f"^({pattern})?$" if blank else f"^{pattern}$"
+    return models.CheckConstraint(condition=Q(**{f"{field}__regex": regex}), name=f"{model}_{field}_stored_form")
 
 
 class UserManager(BaseUserManager):
@@ -54,7 +63,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            stored_form("user", "phone", identity.PHONE_PATTERN),
+        ]
 
     def __str__(self):
         return self.email
@@ -245,6 +257,15 @@ class Application(PostalAddress):
             ("hand_over_passport", _("Can hand passports over at the office")),
         ]
         indexes = [models.Index(fields=["owner", "status"])]
+        constraints = [
+            stored_form("application", "nik", identity.NIK_PATTERN),
+            stored_form("application", "kk_number", identity.KK_PATTERN),
+            stored_form("application", "guardian_nik", identity.NIK_PATTERN),
+            stored_form("application", "postal_code", identity.POSTAL_CODE_PATTERN),
+            stored_form("application", "phone", identity.PHONE_PATTERN),
+            stored_form("application", "emergency_contact_phone", identity.PHONE_PATTERN),
+            stored_form("application", "old_passport_number", identity.PASSPORT_NUMBER_PATTERN),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.full_name}".strip()
@@ -430,6 +451,10 @@ class Issuance(models.Model):
     class Meta:
         verbose_name = _("issued passport")
         verbose_name_plural = _("issued passports")
+        constraints = [
+            stored_form("issuance", "passport_number", identity.PASSPORT_NUMBER_PATTERN, blank=False),
+            stored_form("issuance", "collector_id_number", identity.NIK_PATTERN),
+        ]
 
     def __str__(self):
         return self.passport_number
@@ -461,6 +486,7 @@ class TravelBan(models.Model):
         verbose_name = _("travel ban")
         verbose_name_plural = _("travel bans")
         permissions = [("decide_travel_ban", _("Can decide on a travel-ban match"))]
+        constraints = [stored_form("travelban", "nik", identity.NIK_PATTERN)]
 
     def __str__(self):
         return f"{self.full_name} ({self.get_authority_display()} {self.reference})"

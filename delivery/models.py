@@ -2,7 +2,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applicants.models import Application, PostalAddress
+from applicants import identity
+from applicants.models import Application, PostalAddress, stored_form
 
 
 class Method(models.TextChoices):
@@ -23,6 +24,10 @@ class DeliveryChoice(PostalAddress):
     class Meta:
         verbose_name = _("delivery choice")
         verbose_name_plural = _("delivery choices")
+        constraints = [
+            stored_form("deliverychoice", "phone", identity.PHONE_PATTERN),
+            stored_form("deliverychoice", "postal_code", identity.POSTAL_CODE_PATTERN),
+        ]
 
     def __str__(self):
         return self.get_method_display()

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from applicants.admin import NumberSearch
 from mpaspor.errors import DomainError
 from queueing import services
 from queueing.models import Booking, Closure, Office, QueueTicket, SessionSlot, SessionTemplate
@@ -86,7 +87,7 @@ class SpecialRescheduleForm(forms.Form):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(NumberSearch, admin.ModelAdmin):
     list_display = ["code", "application", "slot", "lane", "status", "hold_until", "reschedules_used"]
     list_filter = ["status", "lane", "slot__office"]
     search_fields = ["=code", "=nik", "=application__number"]

@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applicants.models import NUMBER_ALPHABET, Application
+from applicants import identity
+from applicants.models import NUMBER_ALPHABET, Application, stored_form
 
 
 class TimeZoneName(models.TextChoices):
@@ -203,6 +204,8 @@ class Booking(models.Model):
             models.UniqueConstraint(fields=["nik"], condition=Q(status__in=ACTIVE), name="one_active_booking_per_nik"),
             models.UniqueConstraint(fields=["application"], condition=Q(status__in=ACTIVE),
                                     name="one_active_booking_per_application"),
+            # ...and the NIK is always the 16 ASCII digits, so a NIK written in other digits is the same NIK.
+            stored_form("booking", "nik", identity.NIK_PATTERN, blank=False),
         ]  # fmt: skip
         indexes = [models.Index(fields=["slot", "lane", "status"])]
         permissions = [("special_reschedule", _("Can grant a special reschedule with a reason"))]

@@ -18,7 +18,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants import rules, workflow
+from applicants import identity, rules, workflow
 from applicants.audit import log_action
 from applicants.models import Application, ApplicationStatus
 from billing import services as billing
@@ -517,7 +517,7 @@ def application_check_in(*, application: Application, actor) -> QueueTicket:
 @transaction.atomic
 def booking_check_in(*, code: str, office: Office, actor) -> QueueTicket:
     """Staff scan or type the booking code; the applicant gets a queue number."""
-    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:8]
+    code = identity.typed_code(code)[:8]  # as typed or scanned: lower case, spaces, other digits
     found = Booking.objects.filter(code=code).only("application_id").first()
     if found is None:
         raise DomainError("booking_not_found", _("No booking has this code."), status=404)

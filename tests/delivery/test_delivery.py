@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applicants import casework
 from applicants.roles import CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
 from delivery import services, simulator
-from delivery.models import Shipment, TrackingEvent
+from delivery.models import DeliveryChoice, Shipment, TrackingEvent
 from mpaspor.signing import signed_headers
 from queueing import services as queueing
 from tests.conftest import bearer
@@ -85,6 +86,21 @@ def test_an_incomplete_or_wrong_address_is_refused_field_by_field(office):
     response = bearer(application.owner).put(delivery_url(application),
                                              {"method": "pos", **ADDRESS, "postal_code": "143", "village": ""}, format="json")  # fmt: skip
     assert response.status_code == 400 and set(response.json()["fields"]) == {"postal_code", "village"}
+
+
+def test_an_address_typed_in_arabic_indic_digits_is_stored_in_ascii(office):
+    application = paid_booking_today(office).application
+    typed = {**ADDRESS, "phone": "٠٨١٢ ١١١١ ٢٢٢٢", "postal_code": "١٤٣٥٠"}
+    body = bearer(application.owner).put(delivery_url(application), {"method": "pos", **typed}, format="json").json()
+    assert (body["phone"], body["postal_code"]) == ("+6281211112222", "14350")
+
+
+@pytest.mark.parametrize("field, value", [("phone", "+62８１２１１１１２２２２"), ("postal_code", "１４３５０")])
+def test_the_database_refuses_an_address_number_in_other_digits(office, field, value):
+    application = paid_booking_today(office).application
+    services.delivery_choose(application=application, actor=application.owner, method="pos", address=ADDRESS)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeliveryChoice.objects.filter(application=application).update(**{field: value})
 
 
 def test_a_full_delivery_with_duplicate_and_out_of_order_events(office, staff, anon):
