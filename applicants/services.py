@@ -136,6 +136,9 @@ def application_create(*, owner: User, data: dict) -> Application:
 def _prepare_update(application: Application, actor: User, data: dict) -> tuple[dict, dict]:
     """Check a correction without writing: return (changed fields as [old, new], new values)."""
     by_staff = actor.pk != application.owner_id
+    # Locked fields are compared as they would be stored: the same NIK typed with spaces or
+    # in other digits is not a change.
+    clean, errors = rules.clean_values(data)
     if by_staff:
         if not actor.has_perm("applicants.change_application"):
             raise DomainError("permission_denied", _("You may not correct applications."), status=403)
@@ -145,14 +148,14 @@ def _prepare_update(application: Application, actor: User, data: dict) -> tuple[
         if application.status not in OWNER_BIODATA_STATUSES:
             raise _not_editable(application)
         locked = [f for f in rules.PRODUCT_FIELDS if f in data and application.status not in OWNER_PRODUCT_STATUSES]
-        locked = [f for f in locked if data[f] != getattr(application, f)]
+        locked = [f for f in locked if clean.get(f, data[f]) != getattr(application, f)]
         if locked:
             message = _(
                 "The passport type, validity, service and reason cannot change once a place is booked; cancel the booking first."
             )
             raise DomainError("product_locked", message, status=409, fields={f: [message] for f in locked})
         bound = [f for f in rules.IDENTITY_FIELDS if f in data and application.status not in (S.DRAFT, S.SUBMITTED)]
-        bound = [f for f in bound if data[f] != getattr(application, f)]
+        bound = [f for f in bound if clean.get(f, data[f]) != getattr(application, f)]
         if bound:
             message = _(
                 "A booked place belongs to the person it was booked for: the NIK, name, date of birth and sex "
@@ -160,7 +163,6 @@ def _prepare_update(application: Application, actor: User, data: dict) -> tuple[
             )
             raise DomainError("identity_locked", message, status=409, fields={f: [message] for f in bound})
 
-    clean, errors = rules.clean_values(data)
     if errors:
         raise _invalid(errors)
     before = rules.values_of(application)

@@ -292,3 +292,17 @@ def test_withdrawing_the_priority_reason_is_refused_while_the_regular_lane_is_fu
     booking.refresh_from_db()
     assert application.priority_reason == "pregnant" and booking.lane == "priority"
     assert remaining(slot) == (0, 0)
+
+
+def test_retyping_the_booked_nik_in_another_form_is_not_a_change(slot):
+    from applicants import services as application_services
+
+    application = ready_application()
+    book(application, slot)
+    spaced = " ".join(application.nik[i : i + 4] for i in range(0, 16, 4))
+    full_width = application.nik.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    for typed in (spaced, full_width):
+        application_services.application_update(application=application, actor=application.owner,
+                                                data={"nik": typed, "occupation": "Guru"})  # fmt: skip
+    application.refresh_from_db()
+    assert application.occupation == "Guru"
