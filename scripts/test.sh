@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite against a real PostgreSQL and Redis that it starts and stops; everything
-# it creates lives in one folder removed at the end, whatever the outcome.
+# The whole test suite against a real PostgreSQL and Redis that it starts and stops, then the
+# black-box run of a production-style install (scripts/e2e.sh). Arguments go to pytest; with
+# arguments the black-box run is skipped unless E2E=1 (E2E=0 skips it always).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_venv requirements-dev.txt
@@ -22,3 +23,8 @@ log "migrations are up to date"
 log "pytest"
 "$PY" -m pytest "$@"
 
+if [ "${E2E:-}" = 1 ] || { [ "${E2E:-}" != 0 ] && [ $# = 0 ]; }; then
+  cleanup_run  # the suite's PostgreSQL and Redis are not needed any more
+  env -u TMPDIR -u PRIVATE_MEDIA_ROOT -u STATIC_ROOT -u DJANGO_SETTINGS_MODULE -u DATABASE_URL -u REDIS_URL \
+    "$ROOT/scripts/e2e.sh"
+fi
