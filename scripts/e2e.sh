@@ -19,7 +19,7 @@ on_cleanup() {  # on failure: the end of every log, before the run's folder goes
     [ -s "$file" ] || continue
     printf '\n\033[1m--- the end of %s\033[0m\n' "${file#"$RUN_DIR"/}" >&2
     # Warnings and errors first (the INFO lines of a busy worker would hide them), then the last lines.
-    grep -E "WARNING|ERROR|CRITICAL|Traceback|Error:|\" 5[0-9][0-9] " "$file" | tail -n "${E2E_LOG_LINES:-20}" >&2
+    grep -E "WARNING|ERROR|CRITICAL|Traceback|Error:|\" 5[0-9][0-9] " "$file" | tail -n "${E2E_LOG_LINES:-20}" >&2 || true
     echo "..." >&2
     tail -n 5 "$file" >&2
   done

@@ -190,8 +190,9 @@ cleanup_run() {
   return 0
 }
 
-_exit_trap() {  # the run's exit status is kept
+_exit_trap() {  # the run's exit status is kept; nothing in here may stop the cleanup halfway
   local status=$?
+  set +e +o pipefail
   trap - EXIT INT TERM HUP
   [ "$(type -t on_cleanup)" = function ] && on_cleanup "$status"
   cleanup_run
