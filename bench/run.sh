@@ -20,16 +20,7 @@ ROUND_SECONDS="${BENCH_ROUND_SECONDS:-3}"
 ROUNDS="${BENCH_ROUNDS:-6}"
 WORKERS="${BENCH_WORKERS:-9}"
 WRK_THREADS=2
-RUN_DIR="$(mktemp -d /tmp/mpaspor-bench.XXXXXX)"
-PIDS=()
-cleanup() {
-  set +e
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-  wait 2>/dev/null
-  stop_services
-  rm -rf "$RUN_DIR"
-}
-trap cleanup EXIT
+make_run_dir bench  # everything below lives in RUN_DIR, stopped and removed at exit (scripts/lib.sh)
 start_postgres
 start_redis
 
@@ -48,12 +39,10 @@ PORT="$(free_port)"
 # Sync workers (4 x cores + 1) behind the kernel's accept queue: the fairest tail latency
 # under a closed-loop crowd here (gthread measured worse p99; with 5 workers readers wait
 # behind bookings that wait on PostgreSQL; see README).
-"$VENV/bin/gunicorn" mpaspor.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-  --worker-class sync --backlog 2048 --log-level warning &
-PIDS+=($!)
-"$PY" -m celery -A mpaspor worker --beat --concurrency 1 --loglevel WARNING \
-  --schedule "$RUN_DIR/beat-schedule" --without-mingle --without-gossip >"$RUN_DIR/celery.log" 2>&1 &
-PIDS+=($!)
+start_bg gunicorn - "$VENV/bin/gunicorn" mpaspor.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --worker-class sync --backlog 2048 --log-level warning
+start_bg celery "$RUN_DIR/celery.log" "$PY" -m celery -A mpaspor worker --beat --concurrency 1 --loglevel WARNING \
+  --schedule "$RUN_DIR/beat-schedule" --without-mingle --without-gossip
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health/" >/dev/null && break; sleep 0.2; done
 URL="http://127.0.0.1:$PORT"
 log "gunicorn ($WORKERS sync workers) on $URL; $CLIENTS clients"
@@ -72,7 +61,7 @@ log "rush: $((CLIENTS / 2)) clients reading, $((CLIENTS / 2)) booking, ${RUSH_SE
 if [ -n "${BENCH_PROFILE:-}" ]; then
   # py-spy samples every gunicorn worker during the rush; the flamegraph shows the hot paths.
   "$VENV/bin/python" -m pip install -q py-spy >/dev/null 2>&1 || true
-  "$VENV/bin/py-spy" record --nonblocking --subprocesses --pid "${PIDS[0]}" --duration "$RUSH_SECONDS" --rate 100 \
+  "$VENV/bin/py-spy" record --nonblocking --subprocesses --pid "$(cat "$RUN_DIR/pids/gunicorn.pid")" --duration "$RUSH_SECONDS" --rate 100 \
     --format raw --output bench/results/profile-rush.txt >/dev/null 2>&1 &
   SPY=$!
 fi

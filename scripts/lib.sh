@@ -16,17 +16,25 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# ensure_venv REQUIREMENTS [VENV_DIR [fresh]]: a virtual environment with that file installed,
+# skipped when a stamp says the same requirements were installed before. With `fresh`, a changed
+# file means a new environment from nothing, so a package dropped from the file is gone too.
 ensure_venv() {
-  local requirements="$1" stamp
-  if [ ! -x "$PY" ]; then
-    log "creating virtual environment in $VENV"
-    python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$VENV"; }
+  local requirements="$1" venv="${2:-$VENV}" fresh="${3:-}" python stamp
+  python="$venv/bin/python"
+  stamp="$venv/.installed-$(cat "$ROOT/requirements.txt" "$ROOT/$requirements" | sha256sum | cut -c1-16)"
+  if [ -n "$fresh" ] && [ -d "$venv" ] && [ ! -f "$stamp" ]; then
+    log "requirements changed: removing $venv to install from nothing"
+    rm -rf "$venv"
   fi
-  stamp="$VENV/.installed-$(cat "$ROOT/requirements.txt" "$ROOT/$requirements" | sha256sum | cut -c1-16)"
+  if [ ! -x "$python" ]; then
+    log "creating virtual environment in $venv"
+    python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$venv"; }
+  fi
   if [ ! -f "$stamp" ]; then
-    log "installing Python packages from $requirements"
-    "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/$requirements" 2>&1 | grep -v "^WARNING: Location" || true
-    "$PY" -c "import django, rest_framework, celery, PIL" || { echo "package installation failed" >&2; exit 1; }
+    log "installing Python packages from $requirements into $venv"
+    "$python" -m pip install -q --disable-pip-version-check -r "$ROOT/$requirements" 2>&1 | grep -v "^WARNING: Location" || true
+    "$python" -c "import django, rest_framework, celery, PIL" || { echo "package installation failed" >&2; exit 1; }
     touch "$stamp"
   fi
 }
@@ -37,11 +45,11 @@ ensure_gettext() {
 
 compile_messages() {
   ensure_gettext
-  (cd "$ROOT" && "$PY" manage.py compilemessages -v0 --ignore ".venv" --ignore "node_modules")
+  (cd "$ROOT" && "$PY" manage.py compilemessages -v0 --ignore ".venv" --ignore ".venv-e2e" --ignore "node_modules")
 }
 
 free_port() {
-  "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 pg_bindir() {
@@ -62,42 +70,131 @@ ensure_chromium() {
   command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
-# Starts a throwaway PostgreSQL cluster on a free loopback port. initdb refuses to run as
-# root, so as root the cluster belongs to an unprivileged system user.
+# --- One folder per run, removed afterwards --------------------------------------------------
+# Everything a run creates (PostgreSQL's cluster, Redis, uploads, static files, logs, temporary
+# files) lives in RUN_DIR; cleanup_run stops what the run started and removes the folder on
+# success, failure, Ctrl-C or kill (a script may define on_cleanup STATUS to run first, to
+# show logs, say). Background processes are started with start_bg, each in
+# its own process group, so stopping one stops its children too.
+RUN_DIR=""
+PG_STOP=""
+REDIS_PORT=""
+
+make_run_dir() {  # make_run_dir NAME: creates RUN_DIR and installs the traps
+  RUN_DIR="$(mktemp -d "/tmp/mpaspor-$1.XXXXXX")"
+  chmod 755 "$RUN_DIR"  # PostgreSQL's unprivileged owner must reach its data folder inside
+  mkdir -p "$RUN_DIR/pids" "$RUN_DIR/tmp"
+  trap _exit_trap EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+}
+
+# start_bg NAME LOGFILE COMMAND...: run COMMAND in the background in a process group of its
+# own, its output appended to LOGFILE (or, with -, where the script's goes); its id is kept in
+# RUN_DIR/pids/NAME.pid for stop_bg and cleanup_run.
+start_bg() {
+  local name="$1" logfile="$2"
+  shift 2
+  if [ "$logfile" = - ]; then setsid "$@" </dev/null & else setsid "$@" >>"$logfile" 2>&1 </dev/null & fi
+  echo "$!" >"$RUN_DIR/pids/$name.pid"
+}
+
+# stop_bg NAME [SIGNAL]: TERM the process group (KILL after 15 s), or send SIGNAL at once.
+stop_bg() {
+  local file="$RUN_DIR/pids/$1.pid" pid
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file")"
+  if [ -n "${2:-}" ]; then
+    kill -"$2" -- "-$pid" 2>/dev/null || true
+  else
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 150); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+
+bg_alive() {  # bg_alive NAME: the process started under NAME still runs
+  [ -f "$RUN_DIR/pids/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/pids/$1.pid")" 2>/dev/null
+}
+
+# Starts a throwaway PostgreSQL cluster on a free loopback port in RUN_DIR/pg. initdb refuses
+# to run as root, so as root the cluster belongs to an unprivileged system user.
+PG_OWNER="$(id -un)"
+run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u "$PG_OWNER" -- "$@"; else "$@"; fi; }
+
 start_postgres() {
-  local bindir port owner
+  local bindir port dir="$RUN_DIR/pg"
   bindir="$(pg_bindir)"
   port="$(free_port)"
-  PG_DIR="$(mktemp -d /tmp/mpaspor-pg.XXXXXX)"
-  owner="$(id -un)"
+  mkdir -p "$dir"
   if [ "$(id -u)" = 0 ]; then
-    owner=postgres
-    id -u "$owner" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$owner"
-    chown "$owner" "$PG_DIR"
+    PG_OWNER=postgres
+    id -u "$PG_OWNER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OWNER"
+    chown "$PG_OWNER" "$dir"
   fi
-  run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u "$owner" -- "$@"; else "$@"; fi; }
-  run_pg "$bindir/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 \
-    || run_pg "$bindir/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 >/dev/null
-  run_pg "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 start -o \
-    "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB" >/dev/null
-  PG_STOP="run_pg $bindir/pg_ctl -D $PG_DIR/data -m immediate stop"
+  run_pg "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 \
+    || run_pg "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >/dev/null
+  PG_STOP="$bindir/pg_ctl -D $dir/data -m immediate stop"
+  run_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start -o \
+    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB" >/dev/null
   export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
   log "PostgreSQL on 127.0.0.1:$port"
 }
 
+# redis_up PORT: (re)start Redis on that port with its folder RUN_DIR/redis, as at the first start.
+redis_up() {
+  mkdir -p "$RUN_DIR/redis"
+  redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no --dir "$RUN_DIR/redis" \
+    --daemonize yes --pidfile "$RUN_DIR/redis/redis.pid" --logfile "$RUN_DIR/redis/redis.log" >/dev/null
+  for _ in $(seq 50); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "Redis did not start on port $1" >&2
+  return 1
+}
+
+redis_down() {  # redis_down PORT: stop Redis at once, as a crash would, without saving
+  redis-cli -p "$1" shutdown nosave >/dev/null 2>&1 || true
+  for _ in $(seq 50); do redis-cli -p "$1" ping >/dev/null 2>&1 || return 0; sleep 0.1; done
+}
+
 start_redis() {
-  local port
-  port="$(free_port)"
-  REDIS_DIR="$(mktemp -d /tmp/mpaspor-redis.XXXXXX)"
-  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$REDIS_DIR" \
-    --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" >/dev/null
-  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  export REDIS_URL="redis://127.0.0.1:$port/0"
-  log "Redis on 127.0.0.1:$port"
+  REDIS_PORT="$(free_port)"
+  redis_up "$REDIS_PORT"
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  log "Redis on 127.0.0.1:$REDIS_PORT"
 }
 
 stop_services() {
+  if [ -n "$PG_STOP" ]; then run_pg $PG_STOP >/dev/null 2>&1 || true; PG_STOP=""; fi
+  if [ -n "$REDIS_PORT" ]; then
+    redis_down "$REDIS_PORT"
+    # A Redis that no longer answers but still runs (it was restarted on another port, say).
+    [ -f "$RUN_DIR/redis/redis.pid" ] && kill "$(cat "$RUN_DIR/redis/redis.pid")" 2>/dev/null
+    REDIS_PORT=""
+  fi
+  return 0
+}
+
+# Stops every background process of the run, then PostgreSQL and Redis, and removes RUN_DIR.
+# Safe to call more than once; the scripts call it early to free the machine for what follows.
+cleanup_run() {
+  local - file
   set +e
-  if [ -n "${PG_STOP:-}" ]; then eval "$PG_STOP" >/dev/null 2>&1; rm -rf "$PG_DIR"; fi
-  if [ -n "${REDIS_DIR:-}" ] && [ -f "$REDIS_DIR/redis.pid" ]; then kill "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null; rm -rf "$REDIS_DIR"; fi
+  if [ -n "$RUN_DIR" ] && [ -d "$RUN_DIR/pids" ]; then
+    for file in "$RUN_DIR"/pids/*.pid; do [ -f "$file" ] && stop_bg "$(basename "$file" .pid)"; done
+  fi
+  wait 2>/dev/null
+  stop_services
+  if [ -n "$RUN_DIR" ]; then rm -rf "$RUN_DIR"; RUN_DIR=""; fi
+  return 0
+}
+
+_exit_trap() {  # the run's exit status is kept; nothing in here may stop the cleanup halfway
+  local status=$?
+  set +e +o pipefail
+  trap - EXIT INT TERM HUP
+  [ "$(type -t on_cleanup)" = function ] && on_cleanup "$status"
+  cleanup_run
+  exit "$status"
 }

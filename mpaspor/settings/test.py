@@ -1,23 +1,37 @@
 """Settings for the test suite: `make test` provides DATABASE_URL (PostgreSQL) and REDIS_URL."""
 
+import atexit
 import os
+import shutil
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR
 
 if not os.environ.get("DATABASE_URL"):
     raise RuntimeError("The test suite runs against PostgreSQL: start it with `make test`.")
 
+
+def _scratch_folder(variable: str) -> str:
+    """The folder named by `variable` (`make test` points it into its run folder and removes
+    that afterwards), else a temporary one that this process removes when it exits."""
+    if os.environ.get(variable):
+        return os.environ[variable]
+    path = tempfile.mkdtemp(prefix=f"mpaspor-{variable.lower()}-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=tempfile.mkdtemp(prefix="mpaspor-private-"))
+PRIVATE_MEDIA_ROOT = Path(_scratch_folder("PRIVATE_MEDIA_ROOT"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = tempfile.mkdtemp(prefix="mpaspor-static-")
+STATIC_ROOT = _scratch_folder("STATIC_ROOT")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests switch rate limits on where they test them.
