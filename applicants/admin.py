@@ -13,6 +13,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -257,6 +258,13 @@ class DocumentAdmin(NumberSearch, admin.ModelAdmin):
     list_filter = ["status", "kind", "uploaded_on_behalf"]
     search_fields = ["=application__number", "=application__nik"]
     list_select_related = ["application"]
+    # The stored file has no public URL (PrivateStorage): link to the view that checks who asks.
+    exclude = ["file"]
+    readonly_fields = ["stored_file"]
+
+    @admin.display(description=_("File"))
+    def stored_file(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("document_file", args=[obj.pk]), obj.get_kind_display())
 
     def has_add_permission(self, request):
         return False

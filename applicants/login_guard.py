@@ -7,6 +7,7 @@ phones is not blocked by one person's typos.
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -23,8 +24,10 @@ ADDRESS_FACTOR = 10
 
 
 def _keys(email: str, address: str) -> list[tuple[str, int]]:
+    # Keys carry digests, not what was typed: an e-mail of any length or alphabet is one short key.
     limit = settings.LOGIN_MAX_FAILURES
-    return [(f"login-fail:p:{email}:{address}", limit), (f"login-fail:a:{address}", limit * ADDRESS_FACTOR)]
+    pair = hashlib.sha256(f"{email}\n{address}".encode("utf-8", "replace")).hexdigest()[:32]
+    return [(f"login-fail:p:{pair}", limit), (f"login-fail:a:{address}", limit * ADDRESS_FACTOR)]
 
 
 def check(email: str, address: str) -> None:

@@ -1,7 +1,5 @@
 """Choosing pickup or delivery in the browser, and the PT Pos simulator (development only)."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +13,7 @@ from applicants import selectors as application_selectors
 from delivery import selectors, services, simulator
 from delivery.forms import DeliveryForm
 from delivery.models import Method, SimulatedParcel
+from mpaspor import json_input
 from mpaspor.errors import DomainError
 from mpaspor.web import form_error
 
@@ -79,7 +78,7 @@ def simulator_shipments(request):
     if not _api_key_ok(request):
         return JsonResponse({"error": "unauthorised"}, status=401)
     try:
-        body = json.loads(request.body)
+        body = json_input.loads(request.body)
         tracking = simulator.accept_parcel(reference=str(body["reference"]), recipient=dict(body["recipient"]))
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "bad request"}, status=400)

@@ -4,6 +4,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mpaspor.api_errors import error_body
+from mpaspor.errors import DomainError
+from mpaspor.web import domain_error_page, error_page
 
 
 class RequestBodyLimitMiddleware:
@@ -26,10 +28,28 @@ class RequestBodyLimitMiddleware:
             # LocaleMiddleware has not run yet: pick the language here.
             with translation.override(translation.get_language_from_request(request)):
                 message = _("The request is too large. Each file may be at most %(mb)s MB.") % {"mb": limit_mb}
-            if request.path.startswith("/api/"):
-                return JsonResponse(error_body("request_too_large", message), status=413)
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+            return _refusal(request, 413, "request_too_large", message)
         return self.get_response(request)
+
+
+class NulInAddressMiddleware:
+    """No address or search of ours contains a NUL, and PostgreSQL refuses one in a query:
+    answer 400 in words before any view builds a query from it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        params = request.GET.lists()
+        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs) for k, vs in params):
+            return error_page(request, 400, "bad_request", _("The address contains a character that is not allowed."))
+        return self.get_response(request)
+
+
+def _refusal(request, status: int, code: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(code, message), status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 class DomainErrorMiddleware:
@@ -42,9 +62,6 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from mpaspor.errors import DomainError
-        from mpaspor.web import domain_error_page
-
         if isinstance(exception, DomainError):
             return domain_error_page(request, exception)
         return None

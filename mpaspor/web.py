@@ -14,6 +14,19 @@ from mpaspor.api_errors import error_body
 from mpaspor.errors import DomainError
 
 
+def text_param(params, name: str, *, max_length: int = 200) -> str:
+    """A short text parameter (a code, a choice) as sent, or "" when it cannot be one of ours:
+    missing, too long, or carrying a NUL, which PostgreSQL refuses in a query."""
+    value = params.get(name) or ""
+    return "" if len(value) > max_length or "\x00" in value else value
+
+
+def id_param(params, name: str) -> int | None:
+    """A row id sent in a form, or None: ASCII digits only (not `²`, `١`, `1e999` or `abc`)."""
+    value = params.get(name) or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def form_error(form, exc: DomainError) -> None:
     """Show a domain refusal on the form: per field where the form has it, else at the top."""
     placed = False
@@ -26,31 +39,31 @@ def form_error(form, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
-def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+def error_page(request, status: int, code: str, message: str, fields: dict | None = None):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(code, message, fields), status=status)
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "bad_request", _("The request could not be understood."))
+    return error_page(request, 400, "bad_request", _("The request could not be understood."))
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, "permission_denied", _("You do not have access to this page."))
+    return error_page(request, 403, "permission_denied", _("You do not have access to this page."))
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "not_found", _("Not found."))
+    return error_page(request, 404, "not_found", _("Not found."))
 
 
 def server_error(request):
-    return _error(request, 500, "server_error", _("Something went wrong on our side. Please try again."))
+    return error_page(request, 500, "server_error", _("Something went wrong on our side. Please try again."))
 
 
 def domain_error_page(request, exc: DomainError):
     """The answer to a refused request outside DRF: the API's JSON shape under /api/, else a page."""
-    response = _error(request, exc.status, exc.code, exc.message, exc.fields)
+    response = error_page(request, exc.status, exc.code, exc.message, exc.fields)
     if exc.retry_after:
         response["Retry-After"] = str(exc.retry_after)
     return response

@@ -1,7 +1,5 @@
 """Report pages: public open data (no personal data), and operational figures for supervisors."""
 
-from datetime import date, timedelta
-
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
@@ -13,18 +11,8 @@ from queueing import reports
 from queueing.models import Office
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
-        raise Http404
-    return year
-
-
 def _issuance_context(request, office: Office) -> dict:
-    year = _year(request)
+    year = reports.report_year(request.GET.get("year"), timezone.localdate())
     months = reports.issuance_by_month(office, year)
     return {"office": office, "year": year, "months": months, "totals": reports.totals(months),
             "chart": mark_safe(reports.bar_chart_svg(months)), "offices": Office.objects.order_by("name"),  # noqa: S308 - our own SVG, numbers only
@@ -41,7 +29,7 @@ def open_data(request, code=None):
 
 def open_data_csv(request, code):
     office = get_object_or_404(Office, code=code)
-    year = _year(request)
+    year = reports.report_year(request.GET.get("year"), timezone.localdate())
     response = HttpResponse(reports.issuance_csv(office, year), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="paspor-terbit-{office.code}-{year}.csv"'
     return response
@@ -55,13 +43,7 @@ def staff_reports(request):
     )
     if office is None:
         raise Http404
-    today = office.local_today()
-    try:
-        start = date.fromisoformat(request.GET.get("from") or (today - timedelta(days=13)).isoformat())
-        end = date.fromisoformat(request.GET.get("to") or today.isoformat())
-    except ValueError:
-        start, end = today - timedelta(days=13), today
-    end = min(end, start + timedelta(days=92))
+    start, end = reports.report_period(request.GET.get("from"), request.GET.get("to"), office.local_today())
     context = {**admin.site.each_context(request), **_issuance_context(request, office), "title": "Reports",
                "operations": reports.operations_by_day(office, start, end), "start": start, "end": end}  # fmt: skip
     return render(request, "admin/queueing/reports.html", context)

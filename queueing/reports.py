@@ -11,12 +11,49 @@ from datetime import date, timedelta
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from applicants.models import Issuance
 from billing.models import Bill, Payment
+from mpaspor.errors import DomainError
 from queueing.models import Booking, Office
 
 PRODUCTS = ("ordinary", "electronic")
+FIRST_YEAR = 2000  # before M-Paspor and before any office's records of ours
+MAX_PERIOD_DAYS = 366
+DEFAULT_PERIOD_DAYS = 14
+
+
+def _refuse(field: str, message: str):
+    raise DomainError("invalid", message, fields={field: [message]})
+
+
+def report_year(raw: str | None, today: date) -> int:
+    """The year a report asks for: this year by default, one of ours otherwise."""
+    if not raw:
+        return today.year
+    if not (raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= today.year + 1):
+        _refuse("year", _("Choose a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": today.year + 1})
+    return int(raw)
+
+
+def report_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:
+    """The days a report covers: the last fortnight by default, at most a year, in our years."""
+    dates = {}
+    for field, raw, default in (("from", raw_from, today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)),
+                                ("to", raw_to, today)):  # fmt: skip
+        try:
+            dates[field] = date.fromisoformat(raw) if raw else default
+        except ValueError:
+            _refuse(field, _("Use a date like 2026-12-01."))
+        if not FIRST_YEAR <= dates[field].year <= today.year + 1:
+            _refuse(
+                field, _("Choose a date from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": today.year + 1}
+            )
+    start, end = dates["from"], dates["to"]
+    if end < start or (end - start).days >= MAX_PERIOD_DAYS:
+        _refuse("to", _("Choose a range of at most a year, ending after it starts."))
+    return start, end
 
 
 def issuance_by_month(office: Office, year: int) -> list[dict]:

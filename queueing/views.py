@@ -13,6 +13,7 @@ from applicants import rules
 from applicants import selectors as application_selectors
 from mpaspor.errors import DomainError
 from mpaspor.throttling import client_address, enforce
+from mpaspor.web import id_param, text_param
 from queueing import selectors, services
 from queueing.models import Office, QueueTicket, SessionSlot
 
@@ -34,8 +35,9 @@ def booking_page(request, application_id):
     if request.method == "POST":
         enforce("booking_account", f"u{request.user.pk}")
         enforce("booking_address", f"a{client_address(request)}")
-        slot = SessionSlot.objects.select_related("office").filter(pk=request.POST.get("session", "0")).first()
-        if slot is None or not str(request.POST.get("session", "")).isdigit():
+        session = id_param(request.POST, "session")
+        slot = SessionSlot.objects.select_related("office").filter(pk=session).first() if session else None
+        if slot is None:
             messages.error(request, _("Please choose a session."))
             return redirect(request.get_full_path())
         try:
@@ -78,7 +80,7 @@ def booking_cancel(request, application_id):
 
 def _staff_office(request):
     offices = Office.objects.filter(is_active=True).order_by("name")
-    office = offices.filter(code=request.GET.get("office") or request.POST.get("office") or "").first()
+    office = offices.filter(code=text_param(request.GET, "office") or text_param(request.POST, "office")).first()
     return offices, office or offices.first()
 
 
@@ -87,14 +89,15 @@ def _staff_office(request):
 def queue_desk(request):
     """The customer-service desk: check applicants in and call the next number."""
     offices, office = _staff_office(request)
-    if request.method == "POST":
+    if request.method == "POST" and office is not None:
         try:
             if request.POST.get("action") == "check_in":
-                ticket = services.booking_check_in(code=request.POST.get("code", ""), office=office, actor=request.user)
+                code = text_param(request.POST, "code")
+                ticket = services.booking_check_in(code=code, office=office, actor=request.user)
                 messages.success(request, _("Checked in. Queue number: %(number)s") % {"number": ticket.number})
             elif request.POST.get("action") == "call":
                 ticket = services.queue_call_next(
-                    office=office, counter=request.POST.get("counter", "1"), actor=request.user
+                    office=office, counter=text_param(request.POST, "counter", max_length=10) or "1", actor=request.user
                 )
                 if ticket:
                     messages.success(

@@ -1,7 +1,5 @@
 """Reports over the API: open issuance figures (public) and operations (staff with access)."""
 
-from datetime import date, timedelta
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,14 +33,6 @@ def _office(request) -> Office:
     return get_object_or_404(Office, code=code)
 
 
-def _int(value, name, default):
-    try:
-        return int(value) if value else default
-    except ValueError:
-        message = _("Enter a whole number.")
-        raise DomainError("invalid", message, fields={name: [message]}) from None
-
-
 class IssuanceReportView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -52,7 +42,7 @@ class IssuanceReportView(APIView):
                    parameters=[OpenApiParameter("office", str, required=True), OpenApiParameter("year", int)])  # fmt: skip
     def get(self, request):
         office = _office(request)
-        year = _int(request.query_params.get("year"), "year", timezone.localdate().year)
+        year = reports.report_year(request.query_params.get("year"), timezone.localdate())
         months = reports.issuance_by_month(office, year)
         return Response({"office": office.code, "year": year, "months": months, "totals": reports.totals(months)})
 
@@ -71,14 +61,6 @@ class OperationsReportView(APIView):
                                OpenApiParameter("to", OpenApiTypes.DATE)])  # fmt: skip
     def get(self, request):
         office = _office(request)
-        today = office.local_today()
-        try:
-            start = date.fromisoformat(request.query_params.get("from") or (today - timedelta(days=13)).isoformat())
-            end = date.fromisoformat(request.query_params.get("to") or today.isoformat())
-        except ValueError:
-            message = _("Use a date like 2026-12-01.")
-            raise DomainError("invalid", message, fields={"from": [message]}) from None
-        if end < start or (end - start).days > 366:
-            message = _("Choose a range of at most a year.")
-            raise DomainError("invalid", message, fields={"to": [message]})
+        params = request.query_params
+        start, end = reports.report_period(params.get("from"), params.get("to"), office.local_today())
         return Response(DayOut.__class__(reports.operations_by_day(office, start, end), many=True).data)

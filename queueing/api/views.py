@@ -1,6 +1,5 @@
 """Offices, availability and booking over the API."""
 
-import json
 from datetime import date
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
+from mpaspor import json_input
 from mpaspor.errors import DomainError
 from mpaspor.fastjwt import access_token_user
 from mpaspor.idempotency import idempotent
@@ -233,9 +233,11 @@ def booking_entry(request, application_id):
         user_id = _user_id_from_bearer(request)
         if user_id is not None:
             try:
-                body = json.loads(request.body)
-                session, priority = int(body["session"]), body.get("priority") is True
+                body = json_input.loads(request.body)
+                session, priority = body["session"], body.get("priority") is True
             except (ValueError, KeyError, TypeError):
+                session = None
+            if type(session) is not int:  # noqa: E721 - a bool or a float is not a session id
                 session = None
             if session is not None and fastpath.is_full(session, ["priority", "regular"] if priority else ["regular"]):
                 try:
