@@ -17,9 +17,9 @@ from applicants.forms import EmailAuthenticationForm, RegisterForm
 from applicants.models import User
 from applicants.notifications import send_verification_email
 from applicants.tokens import email_verification_token
-from mpaspor.errors import DomainError
-from mpaspor.throttling import client_address, enforce
-from mpaspor.web import form_error
+from core.errors import DomainError
+from core.throttling import client_address, enforce
+from core.web import form_error
 
 
 def register(request):

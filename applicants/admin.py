@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 
 from applicants import casework, identity, rules, selectors, services
 from applicants.admin_workflow import FlagDecisionForm, staff_moves
-from applicants.audit import action_label, log_action
 from applicants.forms import DocumentUploadForm, ReviewDecisionForm
-from applicants.models import Application, AuditEntry, Document, Interview, Issuance, TravelBan, TravelBanFlag, User
-from mpaspor.errors import DomainError
+from applicants.models import Application, Document, Interview, Issuance, TravelBan, TravelBanFlag, User
+from core.audit import action_label, log_action
+from core.errors import DomainError
 
 
 def typed(check, value) -> str:
@@ -122,21 +122,6 @@ class ApplicationAdminForm(forms.ModelForm):
         return data
 
 
-class AuditInline(admin.TabularInline):
-    model = AuditEntry
-    fields = ["created_at", "actor", "action", "from_status", "to_status", "reason", "public"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("History (audit log)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Application)
 class ApplicationAdmin(NumberSearch, admin.ModelAdmin):
     form = ApplicationAdminForm
@@ -145,7 +130,6 @@ class ApplicationAdmin(NumberSearch, admin.ModelAdmin):
     list_filter = ["status", "passport_type", "reason", "service"]
     search_fields = ["=number", "=nik", "full_name", "owner__email"]
     readonly_fields = ["number", "owner", "status", "created_at", "submitted_at"]
-    inlines = [AuditInline]
     list_select_related = ["owner"]
     fieldsets = [
         (_("Application"), {"fields": ["number", "owner", "status", "created_at", "submitted_at"]}),
@@ -187,7 +171,7 @@ class ApplicationAdmin(NumberSearch, admin.ModelAdmin):
                 "checklist": selectors.documents_checklist(application),
                 "upload_form": DocumentUploadForm(),
                 "review_form": ReviewDecisionForm(),
-                "timeline": [(e, action_label(e)) for e in application.audit_entries.select_related("actor")],
+                "timeline": [(e, action_label(e)) for e in selectors.audit_trail_of(application)],
                 "can_review": request.user.has_perm("applicants.review_document"),
                 "can_upload": request.user.has_perm("applicants.add_document"),
                 "moves": staff_moves(application, request.user),
@@ -271,24 +255,6 @@ class DocumentAdmin(NumberSearch, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # reviewed from the application page, through the service
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "application", "actor", "action", "from_status", "to_status", "reason"]
-    list_filter = ["action", "public"]
-    search_fields = ["=application__number", "actor__email", "action"]
-    list_select_related = ["application", "actor"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from applicants import casework, workflow
 from applicants.models import Application, CollectorRelation, Recommendation, TravelBanFlag
 from applicants.services import application_cancel
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 from queueing.services import application_check_in
 
 

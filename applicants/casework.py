@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import identity, workflow
-from applicants.audit import log_action
 from applicants.models import (
     Application,
     CollectorRelation,
@@ -27,7 +26,8 @@ from applicants.models import (
     TravelBanFlag,
 )
 from applicants.models import ApplicationStatus as S
-from mpaspor.errors import DomainError
+from core.audit import log_action
+from core.errors import DomainError
 
 
 def _lock(application: Application) -> Application:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants import identity, login_guard
 from applicants.models import Application, DocumentKind, User
-from mpaspor.errors import DomainError
-from mpaspor.throttling import client_address
+from core.errors import DomainError
+from core.throttling import client_address
 
 # Wizard steps: each saves its fields into the draft, so a person can stop and resume
 # on another device at any step.

@@ -15,7 +15,7 @@ from django.core.cache import caches
 from django.utils.connection import ConnectionProxy
 from django.utils.translation import gettext as _
 
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 
 # Counters survive a Redis outage in process memory (mpaspor/cache.py).
 cache = ConnectionProxy(caches, "counters")

@@ -13,7 +13,7 @@ SUPERVISOR = "supervisor"
 AUDITOR = "auditor"
 
 _READ = [
-    "applicants.view_application", "applicants.view_document", "applicants.view_auditentry", "applicants.view_interview",
+    "applicants.view_application", "applicants.view_document", "core.view_auditentry", "applicants.view_interview",
     "applicants.view_issuance", "billing.view_fee", "billing.view_bill", "billing.view_payment", "queueing.view_office",
     "queueing.view_sessionslot", "queueing.view_booking", "queueing.view_queueticket", "queueing.view_closure",
     "delivery.view_deliverychoice", "delivery.view_shipment", "delivery.view_trackingevent",
@@ -24,7 +24,7 @@ ROLES = {
         _("Customer service"),
         [
             "applicants.view_application", "applicants.change_application", "applicants.view_document",
-            "applicants.add_document", "applicants.review_document", "applicants.view_auditentry",
+            "applicants.add_document", "applicants.review_document", "core.view_auditentry",
             "applicants.check_in_application", "billing.view_fee", "queueing.view_office", "queueing.view_sessionslot",
             "queueing.view_booking", "queueing.special_reschedule", "queueing.view_queueticket",
             "billing.view_bill", "billing.view_payment", "billing.reconcile_payment",

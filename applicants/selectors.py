@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from applicants import rules
-from applicants.models import Application, AuditEntry, Document
+from applicants.models import Application, Document
+from core.models import AuditEntry
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -57,5 +58,11 @@ def documents_checklist(application: Application) -> list[dict]:
     return out
 
 
+def audit_trail_of(application: Application) -> QuerySet[AuditEntry]:
+    """Every entry of the application, public or not, for staff."""
+    return AuditEntry.objects.filter(application_id=application.pk).select_related("actor").order_by("created_at", "id")
+
+
 def timeline_of(application: Application) -> QuerySet[AuditEntry]:
-    return application.audit_entries.filter(public=True).select_related("actor").order_by("created_at", "id")
+    entries = AuditEntry.objects.filter(application_id=application.pk, public=True)
+    return entries.select_related("actor").order_by("created_at", "id")

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import identity, rules, uploads, workflow
-from applicants.audit import log_action
 from applicants.models import (
     Application,
     ApplicationStatus,
@@ -27,7 +26,8 @@ from applicants.models import (
     User,
 )
 from applicants.notifications import notify_document_rejected, send_verification_email
-from mpaspor.errors import DomainError
+from core.audit import log_action
+from core.errors import DomainError
 
 S = ApplicationStatus
 FINISHED_STATUSES = {S.COLLECTED, S.DELIVERED, S.CANCELLED, S.REFUSED}

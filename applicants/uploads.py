@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFilter, ImageOps, ImageStat
 
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 
 try:  # HEIC/HEIF from phones, where the platform's libheif is available
     import pillow_heif

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applicants.audit import log_action, register_labels
 from applicants.models import Application
 from applicants.models import ApplicationStatus as S
-from mpaspor.errors import DomainError
+from core.audit import log_action, register_labels
+from core.errors import DomainError
 
 APPLICANT = "applicant"  # the account that owns the application
 SYSTEM = "system"  # payment gateway, PT Pos, periodic jobs: no person
@@ -136,7 +136,7 @@ def transition(
     if public and settings.CELERY_TASK_ALWAYS_EAGER:
         # No broker and no beat (a developer's machine): tell the applicant right away.
         # Otherwise the beat task `send_notifications` works through the audit log.
-        from applicants.notifications import deliver
+        from core.outbox import deliver
 
         transaction.on_commit(lambda: deliver(entry.pk))
     return application

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing import payments, services
 from billing.models import Bill, Fee, Payment, PaymentOutcome, PaymentSource
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 
 
 @admin.register(Fee)

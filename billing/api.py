@@ -17,10 +17,10 @@ from billing.payments import payment_record
 from billing.proof import pdf_response
 from billing.selectors import applied_payment, current_bill, fees_in_force, proof_of
 from billing.words import rupiah_in_words
-from mpaspor.errors import DomainError
-from mpaspor.idempotency import idempotent
-from mpaspor.signing import verify
-from mpaspor.throttling import throttle
+from core.errors import DomainError
+from core.idempotency import idempotent
+from core.signing import verify
+from core.throttling import throttle
 from queueing import services as queueing_services
 
 

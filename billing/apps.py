@@ -7,7 +7,11 @@ class BillingConfig(AppConfig):
     verbose_name = _("Fees, bills and payments")
 
     def ready(self):
-        from applicants.audit import register_labels
+        from billing.selectors import bill_reminder_message
+        from core.audit import register_labels
+        from core.outbox import register_composer
+
+        register_composer("bill_reminder", bill_reminder_message)
 
         register_labels({
             "payment_refund_due": _("Payment received but not applied: it will be refunded"),

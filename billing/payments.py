@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import workflow
-from applicants.audit import log_action
 from applicants.models import Application
 from billing.models import SETTLEABLE, Bill, BillStatus, Payment, PaymentCase, PaymentOutcome, PaymentSource
-from mpaspor.errors import DomainError
+from core.audit import log_action
+from core.errors import DomainError
 from queueing import services as queueing
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Case, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import Fee, FeeProduct
-from mpaspor.errors import DomainError
+from billing.models import Bill, Fee, FeeProduct
+from core.errors import DomainError
+from core.outbox import Message
 from queueing.selectors import active_booking
 
 
@@ -79,3 +82,14 @@ def proof_of(application):
     if bill is None or bill.status != "paid" or booking is None:
         raise DomainError("not_paid", _("The proof of application is available once the fee is paid."), status=409)
     return bill, booking
+
+
+def bill_reminder_message(entry) -> Message | None:
+    """The outbox's message for a bill's reminder: the code, the amount and the deadline."""
+    bill = Bill.objects.select_related("application__owner").filter(code=entry.data.get("billing_code")).first()
+    if bill is None:
+        return None
+    link = settings.SITE_URL + reverse("bill_page", args=[bill.application_id])
+    return Message(
+        bill.application.owner, "bill_reminder", {"application": bill.application, "bill": bill, "link": link}
+    )

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.audit import log_action
 from billing.models import Bill, BillStatus, Fee
 from billing.selectors import price_of_application
-from mpaspor.errors import DomainError
+from core.audit import log_action
+from core.errors import DomainError
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from mpaspor.signing import signed_headers
+from core.signing import signed_headers
 
 NTPN_ALPHABET = string.ascii_uppercase + string.digits
 

@@ -15,7 +15,7 @@ from billing.models import Bill
 from billing.proof import pdf_response, qr_svg
 from billing.selectors import applied_payment, current_bill, proof_of
 from billing.words import rupiah_in_words
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 from queueing import services as queueing_services
 from queueing.selectors import active_booking
 

@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
+from core.signing import verify
+from core.throttling import throttle
 from delivery import selectors, services
 from delivery.models import DeliveryChoice, Method, Shipment, TrackingEvent, TrackingStatus
-from mpaspor.signing import verify
-from mpaspor.throttling import throttle
 
 
 class DeliveryIn(serializers.Serializer):

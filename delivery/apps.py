@@ -7,7 +7,7 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Delivery by PT Pos")
 
     def ready(self):
-        from applicants.audit import register_labels
+        from core.audit import register_labels
 
         register_labels({
             "delivery_chosen": _("Pickup or delivery chosen"),

@@ -16,7 +16,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 
 
 class PosGateway(Protocol):

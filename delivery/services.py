@@ -13,12 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from applicants import identity, workflow
-from applicants.audit import log_action
 from applicants.models import Application
 from applicants.models import ApplicationStatus as S
+from core.audit import log_action
+from core.errors import DomainError
 from delivery import pos
 from delivery.models import PROGRESS, DeliveryChoice, Method, Shipment, TrackingEvent, TrackingStatus
-from mpaspor.errors import DomainError
 
 # The choice can change until the passport leaves the office (and again after a failed delivery).
 CHOICE_OPEN = {

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.signing import signed_headers
 from delivery.models import PROGRESS, SimulatedParcel
-from mpaspor.signing import signed_headers
 
 # PT Pos sets its own fees; this table only imitates that they depend on the destination.
 ZONE_FEES = {"java_bali": 25_000, "sumatra_kalimantan_sulawesi": 40_000, "eastern": 60_000}

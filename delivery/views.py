@@ -10,12 +10,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from applicants import selectors as application_selectors
+from core import json_input
+from core.errors import DomainError
+from core.web import form_error
 from delivery import selectors, services, simulator
 from delivery.forms import DeliveryForm
 from delivery.models import Method, SimulatedParcel
-from mpaspor import json_input
-from mpaspor.errors import DomainError
-from mpaspor.web import form_error
 
 
 @login_required

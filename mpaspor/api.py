@@ -1,125 +1,15 @@
-"""The API's shared pieces: the one exception handler and the error shape of API.md.
+"""The API's routes (/api/v1/). The error shape and the exception handler live in
+`core.api_errors`."""
 
-Every error answers `{"code": ..., "detail": ..., "fields": {...}}`, with `detail` in the
-request's language.
-"""
-
-from __future__ import annotations
-
-import logging
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
-from django.http import Http404
 from django.urls import path
-from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
-from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from applicants.api import applications as app_api
 from applicants.api import auth as auth_api
 from billing import api as billing_api
 from delivery import api as delivery_api
-from mpaspor.api_errors import error_body
-from mpaspor.errors import DomainError
 from queueing.api import reports as report_api
 from queueing.api import views as queueing_api
 
-logger = logging.getLogger(__name__)
-
-
-def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
-    """Turn DRF's nested error detail into `{"field.sub": ["message", ...]}`."""
-    out: dict[str, list[str]] = {}
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            for k, v in _flatten(value, name).items():
-                out.setdefault(k, []).extend(v)
-    elif isinstance(detail, list):
-        if all(not isinstance(item, (dict, list)) for item in detail):
-            out[prefix or "non_field_errors"] = [str(item) for item in detail]
-        else:
-            for index, item in enumerate(detail):
-                for k, v in _flatten(item, f"{prefix}.{index}" if prefix else str(index)).items():
-                    out.setdefault(k, []).extend(v)
-    else:
-        out[prefix or "non_field_errors"] = [str(detail)]
-    return out
-
-
-def _validation_response(detail) -> Response:
-    fields = _flatten(detail)
-    general = fields.pop("non_field_errors", [])
-    message = general[0] if general else _("Some of the information is not valid. Please check the marked fields.")
-    body = error_body("invalid", message, fields)
-    if general:
-        body["fields"]["non_field_errors"] = general
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
-
-
-def exception_handler(exc, context):
-    if isinstance(exc, DomainError):
-        set_rollback()
-        response = Response({**error_body(exc.code, exc.message, exc.fields), **exc.extra}, status=exc.status)
-        if exc.retry_after:
-            response["Retry-After"] = str(exc.retry_after)
-        return response
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    if isinstance(exc, OperationalError):
-        # A lock timeout or a dropped connection under load: ask the client to retry
-        # rather than answer 500.
-        logger.warning("database busy: %s", exc)
-        set_rollback()
-        response = Response(
-            error_body("busy", _("The service is busy. Please try again in a moment.")),
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-        )
-        response["Retry-After"] = "2"
-        return response
-    if not isinstance(exc, exceptions.APIException):
-        return None
-
-    set_rollback()
-    if isinstance(exc, exceptions.ValidationError):
-        response = _validation_response(exc.detail)
-    else:
-        code = next((c for cls, c in _CODES if isinstance(exc, cls)), "error")
-        detail = exc.detail
-        if isinstance(detail, dict):  # simplejwt nests its message under "detail"
-            detail = detail.get("detail") or next(iter(detail.values()), "")
-        if isinstance(exc, exceptions.ParseError):
-            detail = _("The request body is not valid JSON or form data.")
-        response = Response(error_body(code, str(detail)), status=exc.status_code)
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response["Retry-After"] = str(int(exc.wait) + 1)
-    auth_header = getattr(exc, "auth_header", None)
-    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
-        response["WWW-Authenticate"] = auth_header or 'Bearer realm="api"'
-    return response
-
-
-_CODES = [
-    (exceptions.ParseError, "malformed_request"),
-    (exceptions.NotAuthenticated, "not_authenticated"),
-    (exceptions.AuthenticationFailed, "authentication_failed"),
-    (exceptions.PermissionDenied, "permission_denied"),
-    (exceptions.NotFound, "not_found"),
-    (exceptions.MethodNotAllowed, "method_not_allowed"),
-    (exceptions.NotAcceptable, "not_acceptable"),
-    (exceptions.UnsupportedMediaType, "unsupported_media_type"),
-    (exceptions.Throttled, "rate_limited"),
-]
-
-
-# --- The API's routes (/api/v1/) -------------------------------------------------------------
 APPLICATION = "applications/<uuid:application_id>/"
 
 urlpatterns = [

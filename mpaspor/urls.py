@@ -3,7 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from mpaspor import api, web
+from core import web
+from mpaspor import api
 
 admin.site.site_header = _("M-Paspor: immigration office")
 admin.site.site_title = _("M-Paspor staff")

@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from applicants.admin import NumberSearch
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 from queueing import services
 from queueing.models import Booking, Closure, Office, QueueTicket, SessionSlot, SessionTemplate
 

@@ -7,7 +7,7 @@ class QueueingConfig(AppConfig):
     verbose_name = _("Offices, sessions and bookings")
 
     def ready(self):
-        from applicants.audit import register_labels
+        from core.audit import register_labels
 
         register_labels({
             "reschedule": _("Appointment moved"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from applicants.models import Issuance
 from billing.models import Bill, Payment
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 from queueing.models import Booking, Office
 
 PRODUCTS = ("ordinary", "electronic")

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import identity, rules, workflow
-from applicants.audit import log_action
 from applicants.models import Application, ApplicationStatus
 from billing import services as billing
 from billing.models import BillStatus
-from mpaspor.db import set_lock_timeout
-from mpaspor.errors import DomainError
+from core.audit import log_action
+from core.errors import DomainError
+from core.locks import set_lock_timeout
 from queueing import fastpath
 from queueing.models import (
     ACTIVE,

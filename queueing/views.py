@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from applicants import rules
 from applicants import selectors as application_selectors
-from mpaspor.errors import DomainError
-from mpaspor.throttling import client_address, enforce
-from mpaspor.web import id_param, text_param
+from core.errors import DomainError
+from core.throttling import client_address, enforce
+from core.web import id_param, text_param
 from queueing import selectors, services
 from queueing.models import Office, QueueTicket, SessionSlot
 

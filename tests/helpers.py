@@ -2,7 +2,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 
 
 @contextmanager

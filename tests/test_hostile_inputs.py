@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from applicants.models import User
-from mpaspor.signing import signed_headers
+from core.signing import signed_headers
 from tests.conftest import attach, bearer
 from tests.factories import StaffFactory, make_office, make_slot, ready_application
 

@@ -19,8 +19,8 @@ from applicants import login_guard, services
 from applicants.models import User
 from applicants.notifications import send_verification_email
 from applicants.tokens import email_verification_token
-from mpaspor.errors import DomainError
-from mpaspor.throttling import client_address, throttle
+from core.errors import DomainError
+from core.throttling import client_address, throttle
 
 
 class AccountOut(serializers.ModelSerializer):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "applicants",
     "queueing",
     "billing",
@@ -41,7 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "mpaspor.middleware.RequestBodyLimitMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,8 +50,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "mpaspor.middleware.NulInAddressMiddleware",
-    "mpaspor.middleware.DomainErrorMiddleware",
+    "core.middleware.NulInAddressMiddleware",
+    "core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "mpaspor.urls"
@@ -93,7 +94,7 @@ REDIS_URL = env("REDIS_URL", default="")
 # Redis holds hints and counters only (mpaspor/cache.py): while it is away, `default` misses
 # (PostgreSQL answers) and `counters` (rate limits, sign-in guard) counts in process memory.
 if REDIS_URL:
-    _redis_cache = {"BACKEND": "mpaspor.cache.RedisCache", "LOCATION": REDIS_URL,
+    _redis_cache = {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL,
                     "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mpaspor")}  # fmt: skip
     CACHES = {
         "default": {**_redis_cache, "OPTIONS": {"DEGRADE": "miss"}},
@@ -201,10 +202,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["mpaspor.json_input.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.json_input.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "mpaspor.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [],
     "DEFAULT_THROTTLE_RATES": {},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -235,7 +236,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "mpaspor.api_errors.document_errors",
+        "core.api_errors.document_errors",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -280,7 +281,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "cancel-uncollected": {"task": "applicants.tasks.cancel_uncollected", "schedule": 24 * 3600.0},
     "send-notifications": {
-        "task": "applicants.tasks.send_notifications",
+        "task": "core.tasks.send_notifications",
         "schedule": env.float("NOTIFY_INTERVAL_SECONDS", default=10.0),
     },
 }

@@ -10,8 +10,8 @@ from rest_framework.permissions import AllowAny, DjangoModelPermissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mpaspor.errors import DomainError
-from mpaspor.throttling import throttle
+from core.errors import DomainError
+from core.throttling import throttle
 from queueing import reports
 from queueing.models import Booking, Office
 

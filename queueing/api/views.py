@@ -15,12 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
-from mpaspor import json_input
-from mpaspor.errors import DomainError
-from mpaspor.fastjwt import access_token_user
-from mpaspor.idempotency import idempotent
-from mpaspor.throttling import client_address, enforce, throttle
-from mpaspor.web import domain_error_page
+from core import json_input
+from core.errors import DomainError
+from core.fastjwt import access_token_user
+from core.idempotency import idempotent
+from core.throttling import client_address, enforce, throttle
+from core.web import domain_error_page
 from queueing import fastpath, selectors, services
 from queueing.models import Booking, Office, SessionSlot
 

@@ -5,7 +5,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applicants import rules
-from applicants.models import AuditEntry, Document
+from applicants.models import Document
+from core.models import AuditEntry
 from tests.conftest import attach
 from tests.factories import StaffFactory, create_draft, jpeg_bytes
 
@@ -51,7 +52,7 @@ def test_rejecting_a_document_needs_a_reason_which_the_applicant_sees(
     document.refresh_from_db()
     assert document.status == "rejected" and document.rejection_reason == "Foto KTP buram, tulisan tidak terbaca"
     assert "Foto KTP buram" in mail.outbox[0].body
-    entry = AuditEntry.objects.get(application=submitted, action="document_rejected")
+    entry = AuditEntry.objects.get(application_id=submitted.pk, action="document_rejected")
     assert entry.reason == "Foto KTP buram, tulisan tidak terbaca" and entry.public
 
 
@@ -74,7 +75,9 @@ def test_staff_upload_a_replacement_on_the_applicants_behalf(officer_client, dra
     assert response.status_code == 302
     document = Document.objects.get(application=draft, kind="kk")
     assert document.uploaded_on_behalf and document.uploaded_by == cs_officer
-    assert AuditEntry.objects.filter(application=draft, action="document_uploaded_by_staff", actor=cs_officer).exists()
+    assert AuditEntry.objects.filter(
+        application_id=draft.pk, action="document_uploaded_by_staff", actor=cs_officer
+    ).exists()
 
 
 def test_a_staff_correction_needs_a_reason_and_is_audited(officer_client, submitted):
@@ -90,7 +93,7 @@ def test_a_staff_correction_needs_a_reason_and_is_audited(officer_client, submit
     officer_client.post(change_url(submitted), {**data, "correction_reason": "Sesuai KK asli"})
     submitted.refresh_from_db()
     assert submitted.mother_name == "Siti Aminah Binti Umar"
-    entry = AuditEntry.objects.get(application=submitted, action="application_corrected_by_staff")
+    entry = AuditEntry.objects.get(application_id=submitted.pk, action="application_corrected_by_staff")
     assert entry.reason == "Sesuai KK asli" and entry.data["changed"]["mother_name"][1] == "Siti Aminah Binti Umar"
 
 
@@ -106,10 +109,10 @@ def test_a_staff_correction_that_breaks_a_rule_is_refused_on_the_form(officer_cl
 
 
 def test_the_audit_log_cannot_be_edited_or_deleted_in_the_admin(officer_client, draft):
-    entry = draft.audit_entries.first()
+    entry = AuditEntry.objects.filter(application_id=draft.pk).first()
     superuser = StaffFactory(is_superuser=True)
     officer_client.force_login(superuser)
-    assert officer_client.post(f"/admin/applicants/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert officer_client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 

@@ -26,7 +26,7 @@ def test_the_auditor_reads_everything_and_changes_nothing(client, booking):
     post(client, booking, "check_in")
     booking.application.refresh_from_db()
     assert booking.application.status == "paid"
-    assert client.get("/admin/applicants/auditentry/").status_code == 200
+    assert client.get("/admin/core/auditentry/").status_code == 200
 
 
 def test_each_role_sees_only_its_own_buttons(client, booking):

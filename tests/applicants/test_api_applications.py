@@ -1,6 +1,7 @@
 import pytest
 
-from applicants.models import Application, AuditEntry
+from applicants.models import Application
+from core.models import AuditEntry
 from tests.conftest import attach, bearer
 from tests.factories import ApplicationFactory, UserFactory
 
@@ -74,7 +75,7 @@ def test_a_non_uuid_id_is_a_json_404():
 def test_correcting_a_draft_saves_and_records_what_changed(api, draft):
     response = api.patch(url(draft), {"occupation": "Guru", "postal_code": "14320"}, format="json")
     assert response.status_code == 200 and response.json()["occupation"] == "Guru"
-    entry = AuditEntry.objects.filter(application=draft, action="application_updated").get()
+    entry = AuditEntry.objects.filter(application_id=draft.pk, action="application_updated").get()
     assert entry.data["changed"]["occupation"] == ["Karyawan swasta", "Guru"]
 
 

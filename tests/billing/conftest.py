@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from billing import simulator
-from mpaspor.signing import signed_headers
+from core.signing import signed_headers
 from queueing import services
 from tests.factories import make_office, make_slot, ready_application
 from tests.helpers import committed

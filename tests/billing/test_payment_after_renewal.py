@@ -14,6 +14,7 @@ from django.db import connection
 from applicants import services as application_services
 from billing import payments, simulator
 from billing.models import Bill, Payment
+from core.models import AuditEntry
 from queueing import services
 from queueing.models import Booking
 from tests.billing.conftest import notify, past
@@ -88,7 +89,11 @@ def test_renew_old_notice_then_the_new_codes_notice_is_kept_as_a_refund_case_not
     assert response.status_code == 200
     assert response.json() == {"status": "refund_due", "case": "bill_cancelled"}
     assert outcomes(booking.application) == [("applied", ""), ("refund_due", "bill_cancelled")]
-    assert booking.application.audit_entries.filter(action="payment_refund_due", public=True).exists()
+    assert (
+        AuditEntry.objects.filter(application_id=booking.application.pk)
+        .filter(action="payment_refund_due", public=True)
+        .exists()
+    )
 
 
 def test_renew_pay_the_new_code_then_the_old_codes_notice_is_kept_as_a_refund_case(anon, lapsed):

@@ -56,7 +56,7 @@ def test_an_unsigned_or_tampered_notice_is_401_and_changes_nothing(anon, booking
     else:
         from django.conf import settings
 
-        from mpaspor.signing import signed_headers
+        from core.signing import signed_headers
 
         headers = signed_headers(settings.PAYMENT_WEBHOOK_SECRET, json.dumps(body).encode())
         forged = json.dumps({**body, "amount": 1}).encode()

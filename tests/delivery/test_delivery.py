@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from applicants import casework
 from applicants.roles import CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
+from core.signing import signed_headers
 from delivery import services, simulator
 from delivery.models import DeliveryChoice, Shipment, TrackingEvent
-from mpaspor.signing import signed_headers
 from queueing import services as queueing
 from tests.conftest import bearer
 from tests.factories import StaffFactory, make_office, paid_booking_today

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 from queueing import fastpath, services
 from queueing.models import ACTIVE, Booking, SessionSlot
 from tests.factories import make_office, make_slot, ready_application

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from mpaspor.api_errors import error_body
-from mpaspor.errors import DomainError
+from core.api_errors import error_body
+from core.errors import DomainError
 
 
 def text_param(params, name: str, *, max_length: int = 200) -> str:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from mpaspor.errors import DomainError
+from core.errors import DomainError
+from core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 
@@ -35,8 +36,6 @@ def _fingerprint(request) -> str:
 def idempotent(handler):
     @wraps(handler)
     def wrapper(self, request, *args, **kwargs):
-        from applicants.models import IdempotencyKey
-
         key = request.headers.get(HEADER, "").strip()
         if not key or not request.user.is_authenticated:
             return handler(self, request, *args, **kwargs)

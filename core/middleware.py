@@ -3,9 +3,9 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mpaspor.api_errors import error_body
-from mpaspor.errors import DomainError
-from mpaspor.web import domain_error_page, error_page
+from core.api_errors import error_body
+from core.errors import DomainError
+from core.web import domain_error_page, error_page
 
 
 class RequestBodyLimitMiddleware:

@@ -17,7 +17,7 @@ from django.utils.connection import ConnectionProxy
 from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 
 # Counters survive a Redis outage in process memory (mpaspor/cache.py).
 cache = ConnectionProxy(caches, "counters")

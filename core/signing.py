@@ -14,7 +14,7 @@ import time
 
 from django.utils.translation import gettext as _
 
-from mpaspor.errors import DomainError
+from core.errors import DomainError
 
 TOLERANCE_SECONDS = 300
 _STAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds, ASCII digits only

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from core.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read only: the database itself refuses to change or delete an entry."""
+
+    list_display = ["created_at", "application_id", "actor", "action", "from_status", "to_status", "reason"]
+    list_filter = ["action", "public"]
+    search_fields = ["=application_id", "actor__email", "action"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
