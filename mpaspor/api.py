@@ -6,8 +6,8 @@ from django.urls import path
 from applicants.api import applications as app_api
 from applicants.api import auth as auth_api
 from billing import api as billing_api
+from casework import api as report_api
 from delivery import api as delivery_api
-from queueing.api import reports as report_api
 from queueing.api import views as queueing_api
 
 APPLICATION = "applications/<uuid:application_id>/"

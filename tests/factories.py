@@ -76,7 +76,7 @@ class StaffFactory(UserFactory):
 
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):
-        from applicants.roles import ensure_roles
+        from casework.roles import ensure_roles
 
         if create and extracted:
             obj.groups.add(ensure_roles()[extracted])

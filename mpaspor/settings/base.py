@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "queueing",
     "billing",
     "delivery",
+    "casework",
 ]
 
 MIDDLEWARE = [
@@ -279,7 +280,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "delivery.tasks.poll_shipments",
         "schedule": env.float("POS_POLL_SECONDS", default=900.0),
     },
-    "cancel-uncollected": {"task": "applicants.tasks.cancel_uncollected", "schedule": 24 * 3600.0},
+    "cancel-uncollected": {"task": "casework.tasks.cancel_uncollected", "schedule": 24 * 3600.0},
     "send-notifications": {
         "task": "core.tasks.send_notifications",
         "schedule": env.float("NOTIFY_INTERVAL_SECONDS", default=10.0),

@@ -1,6 +1,6 @@
 import pytest
 
-from applicants.roles import AUDITOR, CUSTOMER_SERVICE, VERIFIER
+from casework.roles import AUDITOR, CUSTOMER_SERVICE, VERIFIER
 from tests.factories import StaffFactory, make_office, paid_booking_today
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applicants import casework, rules, services
-from applicants.models import Application, Issuance, TravelBan, User
-from applicants.roles import CUSTOMER_SERVICE, SUPERVISOR
+from applicants import rules, services
+from applicants.models import Application, User
+from casework import services as casework
+from casework.models import Issuance, TravelBan
+from casework.roles import CUSTOMER_SERVICE, SUPERVISOR
 from queueing import services as queueing
 from queueing.models import Booking
 from tests.factories import ADULT_BORN, StaffFactory, UserFactory, make_nik, make_office, make_slot, paid_booking_today
@@ -108,7 +110,7 @@ def test_a_travel_ban_nik_corrected_in_the_admin_in_full_width_digits_is_stored_
     supervisor = StaffFactory(role=SUPERVISOR)
     ban = TravelBan.objects.create(full_name="Nama Lain", authority="kpk", reference="R-01", created_by=supervisor)
     client.force_login(supervisor)
-    response = client.post(f"/admin/applicants/travelban/{ban.pk}/change/", {
+    response = client.post(f"/admin/casework/travelban/{ban.pk}/change/", {
         "nik": full_width(application.nik[:8]) + " " + full_width(application.nik[8:]), "full_name": "Nama Lain",
         "authority": "kpk", "reference": "R-01", "reason": "", "date_of_birth": "", "valid_until": "",
     })  # fmt: skip
@@ -216,5 +218,5 @@ def test_staff_still_find_a_travel_ban_by_its_letter_reference_as_typed_dash_inc
     wanted = TravelBan.objects.create(full_name="Nama Lain", authority="kpk", reference="R-01/KPK/2026")
     TravelBan.objects.create(full_name="Orang Lain", authority="kpk", reference="R-02/KPK/2026")
     client.force_login(supervisor)
-    response = client.get("/admin/applicants/travelban/", {"q": "R-01"})
+    response = client.get("/admin/casework/travelban/", {"q": "R-01"})
     assert list(response.context["cl"].result_list) == [wanted]

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.db import DatabaseError, transaction
 
-from applicants import casework, workflow
-from applicants.roles import AUDITOR, CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
+from applicants import workflow
+from casework import services as casework
+from casework.roles import AUDITOR, CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
 from core.models import AuditEntry
 from queueing import services as queueing
 from tests.conftest import bearer
@@ -265,7 +266,7 @@ class TestTravelBan:
 
     def test_a_ban_recorded_after_the_interview_still_blocks_approval(self, office, staff):
         application = walk_to_interviewed(office, staff)
-        from applicants.models import TravelBan
+        from casework.models import TravelBan
 
         TravelBan.objects.create(nik=application.nik, full_name="X", authority="police", reference="LP/1")
         with domain_error("travel_ban_unresolved"):

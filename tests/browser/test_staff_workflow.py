@@ -3,7 +3,7 @@
 import pytest
 
 from applicants.models import Application
-from applicants.roles import CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
+from casework.roles import CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
 from tests.factories import StaffFactory, make_office, paid_booking_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ def test_an_officer_checks_in_interviews_approves_prints_and_hands_over_in_the_a
     office = make_office()
     booking = paid_booking_today(office)
     officer = StaffFactory(email="kepala.seksi@imigrasi.go.id")
-    from applicants.roles import ensure_roles
+    from casework.roles import ensure_roles
 
     groups = ensure_roles()
     officer.groups.add(groups[CUSTOMER_SERVICE], groups[VERIFIER], groups[SUPERVISOR])

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applicants import casework
-from applicants.roles import CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
+from casework import services as casework
+from casework.roles import CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
 from core.signing import signed_headers
 from delivery import services, simulator
 from delivery.models import DeliveryChoice, Shipment, TrackingEvent

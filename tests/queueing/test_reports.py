@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from applicants.models import Issuance
+from casework.models import Issuance
 from tests.conftest import bearer
 from tests.factories import ApplicationFactory, StaffFactory, make_office
 

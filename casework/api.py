@@ -10,9 +10,9 @@ from rest_framework.permissions import AllowAny, DjangoModelPermissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casework import reports
 from core.errors import DomainError
 from core.throttling import throttle
-from queueing import reports
 from queueing.models import Booking, Office
 
 MonthOut = inline_serializer("IssuanceMonth", {"month": serializers.IntegerField(), "name": serializers.CharField(),

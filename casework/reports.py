@@ -13,8 +13,8 @@ from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from applicants.models import Issuance
 from billing.models import Bill, Payment
+from casework.models import Issuance
 from core.errors import DomainError
 from queueing.models import Booking, Office
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from queueing import reports
+from casework import reports
 from queueing.models import Office
 
 
@@ -24,7 +24,7 @@ def open_data(request, code=None):
     office = get_object_or_404(Office, code=code) if code else Office.objects.order_by("name").first()
     if office is None:
         raise Http404
-    return render(request, "queueing/open_data.html", _issuance_context(request, office))
+    return render(request, "casework/open_data.html", _issuance_context(request, office))
 
 
 def open_data_csv(request, code):
@@ -46,4 +46,4 @@ def staff_reports(request):
     start, end = reports.report_period(request.GET.get("from"), request.GET.get("to"), office.local_today())
     context = {**admin.site.each_context(request), **_issuance_context(request, office), "title": "Reports",
                "operations": reports.operations_by_day(office, start, end), "start": start, "end": end}  # fmt: skip
-    return render(request, "admin/queueing/reports.html", context)
+    return render(request, "admin/casework/reports.html", context)

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from applicants.demo import seed_accounts
 from billing import fee_schedule
 from billing.models import Fee
+from casework.demo import seed_accounts
 from queueing.demo import seed_offices
 
 

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from applicants import casework, workflow
-from applicants.models import Application, CollectorRelation, Recommendation, TravelBanFlag
+from applicants import workflow
+from applicants.models import Application
 from applicants.services import application_cancel
+from casework import services as casework
+from casework.models import CollectorRelation, Recommendation, TravelBanFlag
 from core.errors import DomainError
 from queueing.services import application_check_in
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from applicants.roles import ensure_roles
+from casework.roles import ensure_roles
 
 
 class Command(BaseCommand):

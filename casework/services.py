@@ -15,17 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import identity, workflow
-from applicants.models import (
-    Application,
-    CollectorRelation,
-    FlagStatus,
-    Interview,
-    Issuance,
-    Recommendation,
-    TravelBan,
-    TravelBanFlag,
-)
+from applicants.models import Application
 from applicants.models import ApplicationStatus as S
+from casework.models import CollectorRelation, FlagStatus, Interview, Issuance, Recommendation, TravelBan, TravelBanFlag
 from core.audit import log_action
 from core.errors import DomainError
 
@@ -86,7 +78,7 @@ def travel_ban_screen(application: Application) -> list[TravelBanFlag]:
 @transaction.atomic
 def travel_ban_add(*, actor, nik: str = "", full_name: str, date_of_birth: date | None, authority: str, reference: str,
                    reason: str = "", valid_until: date | None = None) -> TravelBan:  # fmt: skip
-    if not actor.has_perm("applicants.add_travelban"):
+    if not actor.has_perm("casework.add_travelban"):
         raise DomainError("permission_denied", _("You may not do this."), status=403)
     if nik:
         try:
@@ -112,7 +104,7 @@ def travel_ban_add(*, actor, nik: str = "", full_name: str, date_of_birth: date 
 @transaction.atomic
 def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) -> TravelBanFlag:
     """A supervisor's recorded decision: the ban applies (refuse) or it is someone else (clear)."""
-    if not actor.has_perm("applicants.decide_travel_ban"):
+    if not actor.has_perm("casework.decide_travel_ban"):
         raise DomainError("permission_denied", _("You may not do this."), status=403)
     reason = " ".join((reason or "").split())
     if not reason:

@@ -1,7 +1,7 @@
 """Demo accounts for `seed_demo`. Passwords are for a developer's machine only."""
 
 from applicants.models import User
-from applicants.roles import CUSTOMER_SERVICE, ensure_roles
+from casework.roles import CUSTOMER_SERVICE, ensure_roles
 
 DEMO_PASSWORD = "paspor-demo-2026"  # noqa: S105 - demo data for a local machine
 DEMO_ACCOUNTS = [

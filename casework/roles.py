@@ -13,8 +13,8 @@ SUPERVISOR = "supervisor"
 AUDITOR = "auditor"
 
 _READ = [
-    "applicants.view_application", "applicants.view_document", "core.view_auditentry", "applicants.view_interview",
-    "applicants.view_issuance", "billing.view_fee", "billing.view_bill", "billing.view_payment", "queueing.view_office",
+    "applicants.view_application", "applicants.view_document", "core.view_auditentry", "casework.view_interview",
+    "casework.view_issuance", "billing.view_fee", "billing.view_bill", "billing.view_payment", "queueing.view_office",
     "queueing.view_sessionslot", "queueing.view_booking", "queueing.view_queueticket", "queueing.view_closure",
     "delivery.view_deliverychoice", "delivery.view_shipment", "delivery.view_trackingevent",
 ]  # fmt: skip
@@ -28,19 +28,19 @@ ROLES = {
             "applicants.check_in_application", "billing.view_fee", "queueing.view_office", "queueing.view_sessionslot",
             "queueing.view_booking", "queueing.special_reschedule", "queueing.view_queueticket",
             "billing.view_bill", "billing.view_payment", "billing.reconcile_payment",
-            "applicants.hand_over_passport", "applicants.view_issuance", "delivery.view_deliverychoice",
+            "applicants.hand_over_passport", "casework.view_issuance", "delivery.view_deliverychoice",
             "delivery.view_shipment", "delivery.view_trackingevent",
         ],
     ),
     VERIFIER: (_("Verifier"), [*_READ, "applicants.interview_application"]),
     SUPERVISOR: (
         _("Supervisor"),
-        [*_READ, "applicants.decide_application", "applicants.issue_passport", "applicants.view_travelban",
-         "applicants.add_travelban", "applicants.change_travelban", "applicants.view_travelbanflag",
-         "applicants.decide_travel_ban", "queueing.special_reschedule", "queueing.change_sessionslot",
+        [*_READ, "applicants.decide_application", "applicants.issue_passport", "casework.view_travelban",
+         "casework.add_travelban", "casework.change_travelban", "casework.view_travelbanflag",
+         "casework.decide_travel_ban", "queueing.special_reschedule", "queueing.change_sessionslot",
          "queueing.add_closure", "queueing.change_closure", "billing.add_fee", "billing.change_fee"],
     ),
-    AUDITOR: (_("Auditor (read only)"), [*_READ, "applicants.view_travelban", "applicants.view_travelbanflag"]),
+    AUDITOR: (_("Auditor (read only)"), [*_READ, "casework.view_travelban", "casework.view_travelbanflag"]),
 }  # fmt: skip
 
 
