@@ -11,11 +11,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from applicants import identity
-from applicants.models import Document, User
+from applicants import identity, services
+from applicants.models import Document, Fee, User
+from core.errors import DomainError
+from core.web import form_error
 
 
 def typed(check, value) -> str:
@@ -107,3 +110,45 @@ class DocumentAdmin(NumberSearch, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FeeForm(forms.ModelForm):
+    class Meta:
+        model = Fee
+        fields = ["product", "amount", "effective_from", "legal_basis"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount") is not None and data.get("effective_from"):
+            try:
+                services.fee_check(amount=data["amount"], effective_from=data["effective_from"])
+            except DomainError as exc:
+                form_error(self, exc)
+        return data
+
+
+@admin.register(Fee)
+class FeeAdmin(admin.ModelAdmin):
+    form = FeeForm
+    list_display = ["product", "amount", "effective_from", "legal_basis"]
+    list_filter = ["product"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A price that has started is history: it is never edited, only followed by a new one.
+        if obj and obj.effective_from <= timezone.now():
+            return ["product", "amount", "effective_from", "legal_basis"]
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(obj and obj.effective_from > timezone.now() and super().has_delete_permission(request, obj))
+
+    def save_model(self, request, obj, form, change):
+        # The form has checked the rule; the service writes the row and its audit entry.
+        saved = services.fee_add(
+            product=obj.product,
+            amount=obj.amount,
+            effective_from=obj.effective_from,
+            actor=request.user,
+            legal_basis=obj.legal_basis,
+        )
+        obj.pk = saved.pk

@@ -6,7 +6,7 @@ when, and leaves an audit row. Web views, API views and the admin all call these
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -23,6 +23,7 @@ from applicants.models import (
     Document,
     DocumentKind,
     DocumentStatus,
+    Fee,
     User,
 )
 from applicants.notifications import notify_document_rejected, send_verification_email
@@ -366,3 +367,28 @@ def application_cancel(*, application: Application, actor: User, reason: str = "
     workflow.check(move, application, actor)
     bookings_release(application=application)
     return workflow.transition(application, move, actor, reason=reason)
+
+
+# --- The fee schedule ------------------------------------------------------------------------
+
+
+def fee_check(*, amount: int, effective_from: datetime) -> None:
+    """Raise the DomainError that `fee_add` would, without changing anything."""
+    if effective_from < timezone.now():
+        message = _("A new price must start in the future; prices already in force cannot be changed.")
+        raise DomainError("fee_in_the_past", message, fields={"effective_from": [message]})
+    if amount < 0:
+        message = _("A fee cannot be negative.")
+        raise DomainError("invalid", message, fields={"amount": [message]})
+
+
+@transaction.atomic
+def fee_add(*, product: str, amount: int, effective_from: datetime, actor, legal_basis: str = "") -> Fee:
+    """Add a future price. Prices already in force are history and are never edited."""
+    fee_check(amount=amount, effective_from=effective_from)
+    fee, _created = Fee.objects.update_or_create(
+        product=product, effective_from=effective_from, defaults={"amount": amount, "legal_basis": legal_basis}
+    )
+    data = {"product": product, "amount": amount, "effective_from": effective_from.isoformat()}
+    log_action(None, actor, "fee_scheduled", data=data, public=False)
+    return fee

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applicants import rules, selectors, services
+from applicants.fees import fees_in_force, price_of_application
 from applicants.files import private_file_response
 from applicants.forms import STEP_FORMS, STEP_ORDER, STEPS, DocumentUploadForm
 from applicants.models import Relationship
-from billing.selectors import fees_in_force, price_of_application
 from core.audit import action_label
 from core.errors import DomainError
 from core.throttling import enforce

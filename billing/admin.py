@@ -5,34 +5,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing import payments, services
-from billing.models import Bill, Fee, Payment, PaymentOutcome, PaymentSource
+from billing import payments
+from billing.models import Bill, Payment, PaymentOutcome, PaymentSource
 from core.errors import DomainError
-
-
-@admin.register(Fee)
-class FeeAdmin(admin.ModelAdmin):
-    list_display = ["product", "amount", "effective_from", "legal_basis"]
-    list_filter = ["product"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # A price that has started is history: it is never edited, only followed by a new one.
-        if obj and obj.effective_from <= timezone.now():
-            return ["product", "amount", "effective_from", "legal_basis"]
-        return []
-
-    def has_delete_permission(self, request, obj=None):
-        return bool(obj and obj.effective_from > timezone.now() and super().has_delete_permission(request, obj))
-
-    def save_model(self, request, obj, form, change):
-        try:
-            services.fee_schedule(product=obj.product, amount=obj.amount, effective_from=obj.effective_from,
-                                  actor=request.user, legal_basis=obj.legal_basis)  # fmt: skip
-        except DomainError as exc:
-            messages.error(request, exc.message)
 
 
 class PaymentInline(admin.TabularInline):

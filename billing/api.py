@@ -1,4 +1,4 @@
-"""Fees, bills, renewal, the proof of application and payment notifications over the API."""
+"""Bills, renewal, the proof of application and payment notifications over the API."""
 
 from django.conf import settings
 from django.http import Http404
@@ -15,30 +15,13 @@ from billing.channels import FORFEIT_NOTICE, channels
 from billing.models import Bill, BillStatus, PaymentCase
 from billing.payments import payment_record
 from billing.proof import pdf_response
-from billing.selectors import applied_payment, current_bill, fees_in_force, proof_of
+from billing.selectors import applied_payment, current_bill, proof_of
 from billing.words import rupiah_in_words
 from core.errors import DomainError
 from core.idempotency import idempotent
 from core.signing import verify
 from core.throttling import throttle
 from queueing import services as queueing_services
-
-
-class FeeOut(serializers.Serializer):
-    product = serializers.CharField()
-    label = serializers.CharField(source="get_product_display")
-    amount = serializers.IntegerField(help_text="Rupiah")
-    effective_from = serializers.DateTimeField()
-    legal_basis = serializers.CharField()
-
-
-class FeeListView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [throttle("read_address", per_account=False)]
-
-    @extend_schema(responses=FeeOut(many=True), tags=["fees"], summary="The fee schedule in force")
-    def get(self, request):
-        return Response(FeeOut(fees_in_force().values(), many=True).data)
 
 
 class PaymentOut(serializers.Serializer):

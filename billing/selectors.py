@@ -1,70 +1,16 @@
-"""Reads of the fee schedule and what an application costs."""
+"""Reads of bills and payments."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Case, When
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import Bill, Fee, FeeProduct
+from billing.models import Bill
 from core.errors import DomainError
 from core.outbox import Message
 from queueing.selectors import active_booking
-
-
-def fees_in_force(at: datetime | None = None) -> dict[str, Fee]:
-    """The newest fee per product that has started by `at` (now by default)."""
-    at = at or timezone.now()
-    current: dict[str, Fee] = {}
-    for fee in Fee.objects.filter(effective_from__lte=at).order_by("product", "-effective_from"):
-        current.setdefault(fee.product, fee)
-    return current
-
-
-@dataclass(frozen=True)
-class PriceLine:
-    product: str
-    label: str
-    amount: int
-
-
-SURCHARGE_BY_REASON = {"lost": FeeProduct.LOST, "damaged": FeeProduct.DAMAGED}
-
-
-def price_lines(*, passport_type: str, validity_years: int | None, service: str, reason: str,
-                at: datetime | None = None, fees: dict[str, Fee] | None = None) -> list[PriceLine]:  # fmt: skip
-    """The fee items for a passport product; empty if the product is not chosen yet or unpriced.
-
-    `fees` (from `fees_in_force`) lets a caller pricing many applications read the schedule once."""
-    if not passport_type or not validity_years:
-        return []
-    fees = fees if fees is not None else fees_in_force(at)
-    wanted = [f"{passport_type}_{validity_years}"]
-    if service == "same_day":
-        wanted.append(FeeProduct.SAME_DAY)
-    if reason in SURCHARGE_BY_REASON:
-        wanted.append(SURCHARGE_BY_REASON[reason])
-    if any(product not in fees for product in wanted):
-        return []
-    return [PriceLine(p, str(FeeProduct(p).label), fees[p].amount) for p in wanted]
-
-
-def price_of_application(
-    application, at: datetime | None = None, fees: dict[str, Fee] | None = None
-) -> list[PriceLine]:
-    return price_lines(
-        fees=fees,
-        passport_type=application.passport_type,
-        validity_years=application.validity_years,
-        service=application.service,
-        reason=application.reason,
-        at=at,
-    )
 
 
 def current_bill(application):

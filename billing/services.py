@@ -1,36 +1,16 @@
-"""Writes to the fee schedule, bills and payments."""
+"""Writes to bills."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import Bill, BillStatus, Fee
-from billing.selectors import price_of_application
-from core.audit import log_action
+from applicants.fees import price_of_application
+from billing.models import Bill, BillStatus
 from core.errors import DomainError
-
-
-@transaction.atomic
-def fee_schedule(*, product: str, amount: int, effective_from: datetime, actor, legal_basis: str = "") -> Fee:
-    """Add a future price. Prices already in force are history and are never edited."""
-    if effective_from < timezone.now():
-        message = _("A new price must start in the future; prices already in force cannot be changed.")
-        raise DomainError("fee_in_the_past", message, fields={"effective_from": [message]})
-    if amount < 0:
-        raise DomainError(
-            "invalid", _("A fee cannot be negative."), fields={"amount": [_("A fee cannot be negative.")]}
-        )
-    fee, _created = Fee.objects.update_or_create(
-        product=product, effective_from=effective_from, defaults={"amount": amount, "legal_basis": legal_basis}
-    )
-    log_action(None, actor, "fee_scheduled", data={"product": product, "amount": amount,
-                                                  "effective_from": effective_from.isoformat()}, public=False)  # fmt: skip
-    return fee
 
 
 def bill_issue(*, application, at=None) -> Bill:

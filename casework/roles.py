@@ -14,7 +14,7 @@ AUDITOR = "auditor"
 
 _READ = [
     "applicants.view_application", "applicants.view_document", "core.view_auditentry", "casework.view_interview",
-    "casework.view_issuance", "billing.view_fee", "billing.view_bill", "billing.view_payment", "queueing.view_office",
+    "casework.view_issuance", "applicants.view_fee", "billing.view_bill", "billing.view_payment", "queueing.view_office",
     "queueing.view_sessionslot", "queueing.view_booking", "queueing.view_queueticket", "queueing.view_closure",
     "delivery.view_deliverychoice", "delivery.view_shipment", "delivery.view_trackingevent",
 ]  # fmt: skip
@@ -25,7 +25,7 @@ ROLES = {
         [
             "applicants.view_application", "applicants.change_application", "applicants.view_document",
             "applicants.add_document", "applicants.review_document", "core.view_auditentry",
-            "applicants.check_in_application", "billing.view_fee", "queueing.view_office", "queueing.view_sessionslot",
+            "applicants.check_in_application", "applicants.view_fee", "queueing.view_office", "queueing.view_sessionslot",
             "queueing.view_booking", "queueing.special_reschedule", "queueing.view_queueticket",
             "billing.view_bill", "billing.view_payment", "billing.reconcile_payment",
             "applicants.hand_over_passport", "casework.view_issuance", "delivery.view_deliverychoice",
@@ -38,7 +38,7 @@ ROLES = {
         [*_READ, "applicants.decide_application", "applicants.issue_passport", "casework.view_travelban",
          "casework.add_travelban", "casework.change_travelban", "casework.view_travelbanflag",
          "casework.decide_travel_ban", "queueing.special_reschedule", "queueing.change_sessionslot",
-         "queueing.add_closure", "queueing.change_closure", "billing.add_fee", "billing.change_fee"],
+         "queueing.add_closure", "queueing.change_closure", "applicants.add_fee", "applicants.change_fee"],
     ),
     AUDITOR: (_("Auditor (read only)"), [*_READ, "casework.view_travelban", "casework.view_travelbanflag"]),
 }  # fmt: skip

@@ -5,6 +5,7 @@ from django.urls import path
 
 from applicants.api import applications as app_api
 from applicants.api import auth as auth_api
+from applicants.api import fees as fee_api
 from billing import api as billing_api
 from casework import api as report_api
 from delivery import api as delivery_api
@@ -23,7 +24,7 @@ urlpatterns = [
     path(
         "auth/password-reset/confirm/", auth_api.PasswordResetConfirmView.as_view(), name="api_password_reset_confirm"
     ),
-    path("fees/", billing_api.FeeListView.as_view(), name="api_fees"),
+    path("fees/", fee_api.FeeListView.as_view(), name="api_fees"),
     path("offices/", queueing_api.OfficeListView.as_view(), name="api_offices"),
     path("offices/<slug:code>/availability/", queueing_api.availability_entry, name="api_availability"),
     path(APPLICATION + "booking/", queueing_api.booking_entry, name="api_booking"),

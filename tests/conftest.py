@@ -31,10 +31,10 @@ def _reference_data(request):
     marker = request.node.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
-        from billing import fee_schedule
-        from billing.models import Fee
+        from applicants import fees
+        from applicants.models import Fee
 
-        fee_schedule.load(Fee)
+        fees.load_pp_45_2024(Fee)
 
 
 @pytest.fixture(autouse=True)

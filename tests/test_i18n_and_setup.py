@@ -6,8 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from applicants.models import User
-from billing.models import Fee
+from applicants.models import Fee, User
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import rules, selectors, services
+from applicants.fees import fees_in_force, price_of_application
 from applicants.files import private_file_response
 from applicants.models import Application, Document, DocumentKind
-from billing.selectors import fees_in_force, price_of_application
 from core.audit import action_label
 from core.idempotency import idempotent
 from core.throttling import throttle

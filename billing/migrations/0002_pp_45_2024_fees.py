@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from billing import fee_schedule
+from applicants import fees as fee_schedule
 
 
 def load(apps, schema_editor):
-    fee_schedule.load(apps.get_model("billing", "Fee"))
+    fee_schedule.load_pp_45_2024(apps.get_model("billing", "Fee"))
 
 
 def unload(apps, schema_editor):

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from billing.models import Fee
+from applicants.models import Fee
 from queueing import services
 from tests.billing.conftest import notify, paid, past
 from tests.conftest import bearer

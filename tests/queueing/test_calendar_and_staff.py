@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from applicants import services as application_services
+from applicants.models import Fee
 from billing import payments, simulator
-from billing.models import Fee
 from queueing import fastpath, selectors, services
 from queueing.models import Booking, Closure
 from tests.factories import StaffFactory, make_office, make_slot, ready_application
@@ -73,16 +73,15 @@ def test_an_applicant_withdrawing_before_paying_cancels_the_bill_too():
 
 
 def test_a_new_price_starts_in_the_future_and_bills_issued_after_it_use_it():
-    from billing import services as billing_services
 
     staff = StaffFactory(is_superuser=True)
     with domain_error("fee_in_the_past"):
-        billing_services.fee_schedule(product="ordinary_10", amount=700_000, effective_from=timezone.now() - timedelta(days=1),
+        application_services.fee_add(product="ordinary_10", amount=700_000, effective_from=timezone.now() - timedelta(days=1),
                                       actor=staff)  # fmt: skip
     start = timezone.now() + timedelta(hours=1)
-    billing_services.fee_schedule(product="ordinary_10", amount=700_000, effective_from=start, actor=staff,
+    application_services.fee_add(product="ordinary_10", amount=700_000, effective_from=start, actor=staff,
                                   legal_basis="PP baru")  # fmt: skip
-    from billing.selectors import fees_in_force
+    from applicants.fees import fees_in_force
 
     assert fees_in_force()["ordinary_10"].amount == 650_000
     assert fees_in_force(start + timedelta(seconds=1))["ordinary_10"].amount == 700_000
@@ -91,7 +90,7 @@ def test_a_new_price_starts_in_the_future_and_bills_issued_after_it_use_it():
 def test_a_price_already_in_force_is_read_only_in_the_admin(client):
     client.force_login(StaffFactory(is_superuser=True))
     fee = Fee.objects.get(product="ordinary_5")
-    client.post(f"/admin/billing/fee/{fee.pk}/change/", {"product": "ordinary_5", "amount": 1, "legal_basis": "x",
+    client.post(f"/admin/applicants/fee/{fee.pk}/change/", {"product": "ordinary_5", "amount": 1, "legal_basis": "x",
                                                           "effective_from_0": "2024-12-01", "effective_from_1": "00:00"})  # fmt: skip
     fee.refresh_from_db()
     assert fee.amount == 350_000
@@ -108,3 +107,16 @@ def test_staff_grant_a_special_reschedule_from_the_admin(client):
     client.post(url, {"session": target.pk, "reason": "Gangguan sistem"})
     moved = Booking.objects.get(application=application, status="held")
     assert moved.slot == target and moved.moved_from == booking
+
+
+def test_a_new_price_starting_in_the_past_is_refused_on_the_admin_form_and_not_stored(client):
+    client.force_login(StaffFactory(is_superuser=True))
+    before = Fee.objects.count()
+    response = client.post("/admin/applicants/fee/add/", {"product": "ordinary_5", "amount": 400_000, "legal_basis": "x",
+                                                          "effective_from_0": "2025-01-01", "effective_from_1": "00:00"})  # fmt: skip
+    assert response.status_code == 200  # the form again, with the reason, not "added successfully"
+    assert (
+        "prices already in force cannot be changed" in response.content.decode()
+        or "tidak dapat" in response.content.decode()
+    )
+    assert Fee.objects.count() == before

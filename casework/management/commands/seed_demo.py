@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from billing import fee_schedule
-from billing.models import Fee
+from applicants import fees
+from applicants.models import Fee
 from casework.demo import seed_accounts
 from queueing.demo import seed_offices
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        fee_schedule.load(Fee)
+        fees.load_pp_45_2024(Fee)
         accounts = seed_accounts()
         offices = seed_offices(days=30)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))

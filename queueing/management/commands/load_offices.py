@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from billing import fee_schedule
-from billing.models import Fee
+from applicants import fees
+from applicants.models import Fee
 from queueing import services
 from queueing.demo import OFFICES, seed_offices
 from queueing.models import Office
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, days, **options):
-        fee_schedule.load(Fee)
+        fees.load_pp_45_2024(Fee)
         if not Office.objects.filter(code__in=[row[0] for row in OFFICES]).exists():
             seed_offices(days=days)
         today = timezone.localdate()
