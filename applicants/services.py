@@ -27,6 +27,7 @@ from applicants.models import (
     User,
 )
 from applicants.notifications import notify_document_rejected, send_verification_email
+from core import locks
 from core.audit import log_action
 from core.errors import DomainError
 
@@ -44,7 +45,7 @@ STAFF_CORRECTION_STATUSES = {S.DRAFT, S.SUBMITTED, S.BOOKED, S.EXPIRED, S.PAID, 
 # --- Accounts ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@locks.use_case
 def user_register(*, email: str, password: str, full_name: str, phone: str = "", language: str = "id") -> User:
     email = User.objects.normalize_email(email)
     errors: dict[str, list[str]] = {}
@@ -85,7 +86,7 @@ def _email_taken() -> DomainError:
     return DomainError("email_taken", message, status=409, fields={"email": [message]})
 
 
-@transaction.atomic
+@locks.use_case
 def user_verify_email(*, user: User) -> User:
     updated = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(email_verified_at=timezone.now())
     if updated:
@@ -98,7 +99,7 @@ def user_verify_email(*, user: User) -> User:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
+    return locks.lock(Application.objects, application.pk)
 
 
 def _invalid(fields: dict[str, list[str]]) -> DomainError:
@@ -111,7 +112,7 @@ def _jsonable(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-@transaction.atomic
+@locks.use_case
 def application_create(*, owner: User, data: dict) -> Application:
     """Start a draft. Partial data is fine; whatever is given must already be valid."""
     # Lock the account so two simultaneous creations cannot both slip under the cap.
@@ -132,6 +133,18 @@ def application_create(*, owner: User, data: dict) -> Application:
     application.save()
     log_action(application, owner, "application_created", to_status=S.DRAFT)
     return application
+
+
+# What the apps above do when an application's details change (`register_change_follower`,
+# called from their `AppConfig.ready`): a booking keeps its copy of the NIK and its lane in
+# step. Each runs with the application locked, in the change's transaction, and may refuse
+# the change with a DomainError, which rolls it back.
+_CHANGE_FOLLOWERS: list = []
+
+
+def register_change_follower(follow) -> None:
+    if follow not in _CHANGE_FOLLOWERS:
+        _CHANGE_FOLLOWERS.append(follow)
 
 
 def _prepare_update(application: Application, actor: User, data: dict) -> tuple[dict, dict]:
@@ -180,13 +193,20 @@ def _prepare_update(application: Application, actor: User, data: dict) -> tuple[
 
 
 def application_check_update(*, application: Application, actor: User, data: dict) -> None:
-    """Raise the DomainError that `application_update` would, without changing anything."""
-    _prepare_update(application, actor, data)
+    """Raise the DomainError that `application_update` would, without changing anything:
+    the change is made, with everything that follows it in other apps, and rolled back."""
+    with transaction.atomic():
+        _update(application=application, actor=actor, data=data, reason="")
+        transaction.set_rollback(True)
 
 
-@transaction.atomic
+@locks.use_case
 def application_update(*, application: Application, actor: User, data: dict, reason: str = "") -> Application:
     """Correct an application. Staff corrections are recorded as such, with their reason."""
+    return _update(application=application, actor=actor, data=data, reason=reason)
+
+
+def _update(*, application: Application, actor: User, data: dict, reason: str) -> Application:
     application = _lock(application)
     changed, after = _prepare_update(application, actor, data)
     if not changed:
@@ -194,9 +214,8 @@ def application_update(*, application: Application, actor: User, data: dict, rea
     for field in changed:
         setattr(application, field, after[field])
     application.save()
-    from queueing.services import booking_requalify_lane  # queueing builds on applicants, not the reverse
-
-    booking_requalify_lane(application=application, actor=actor)
+    for follow in _CHANGE_FOLLOWERS:
+        follow(application=application, actor=actor, changed=changed)
     log_action(
         application,
         actor,
@@ -223,7 +242,7 @@ def application_problems(application: Application) -> dict[str, list[str]]:
     return rules.submission_problems(rules.values_of(application), present)
 
 
-@transaction.atomic
+@locks.use_case
 def application_submit(*, application: Application, actor: User) -> Application:
     """Check completeness and submit. Submitting twice is harmless (a flaky network retries)."""
     application = _lock(application)
@@ -259,7 +278,7 @@ def document_upload(*, application: Application, actor: User, kind: str, upload)
     return _document_store(application=application, actor=actor, kind=kind, processed=processed)
 
 
-@transaction.atomic
+@locks.use_case
 def _document_store(*, application, actor, kind, processed: uploads.ProcessedFile) -> Document:
     application = _lock(application)
     on_behalf = actor.pk != application.owner_id
@@ -312,7 +331,7 @@ def _delete_file_after_commit(document: Document) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-@transaction.atomic
+@locks.use_case
 def document_delete(*, document: Document, actor: User) -> None:
     application = _lock(document.application)
     if actor.pk != application.owner_id or application.status != S.DRAFT:
@@ -326,7 +345,7 @@ def document_delete(*, document: Document, actor: User) -> None:
     log_action(application, actor, "document_removed", data={"kind": document.kind})
 
 
-@transaction.atomic
+@locks.use_case
 def document_review(*, document: Document, actor: User, accepted: bool, reason: str = "") -> Document:
     """Staff accept a document, or reject it with a reason the applicant will read."""
     if not actor.has_perm("applicants.review_document"):
@@ -353,20 +372,6 @@ def document_review(*, document: Document, actor: User, accepted: bool, reason: 
     if not accepted:
         transaction.on_commit(lambda: notify_document_rejected(document))
     return document
-
-
-@transaction.atomic
-def application_cancel(*, application: Application, actor: User, reason: str = "") -> Application:
-    """Withdraw (the applicant, before paying) or cancel (a supervisor, with a reason).
-    Its bookings go with it, and their places return to the quota at once."""
-    from queueing.services import bookings_release  # queueing builds on applicants, not the reverse
-
-    application = _lock(application)
-    withdrawing = application.status in workflow.MOVES["withdraw"].sources and actor.pk == application.owner_id
-    move = "withdraw" if withdrawing else "cancel"
-    workflow.check(move, application, actor)
-    bookings_release(application=application)
-    return workflow.transition(application, move, actor, reason=reason)
 
 
 # --- The fee schedule ------------------------------------------------------------------------

@@ -20,7 +20,6 @@ urlpatterns = [
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("applications/new/", views.application_new, name="application_new"),
-    path(APPLICATION, views.application_detail, name="application_detail"),
     path(APPLICATION + "step/<slug:step>/", views.application_step, name="application_step"),
     path(APPLICATION + "documents/", views.application_documents, name="application_documents"),
     path(APPLICATION + "documents/<uuid:document_id>/delete/", views.document_delete, name="document_delete"),

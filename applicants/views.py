@@ -17,8 +17,6 @@ from core.audit import action_label
 from core.errors import DomainError
 from core.throttling import enforce
 from core.web import form_error
-from delivery.selectors import choice_of, delivery_visible
-from queueing.selectors import active_booking
 
 
 def home(request):
@@ -56,21 +54,6 @@ def application_new(request):
 
 def _steps_context(application, current):
     return [{"key": key, "label": label, "current": key == current} for key, (label, _names) in STEPS.items()]
-
-
-@login_required
-def application_detail(request, application_id):
-    application = selectors.application_of(request.user, application_id)
-    return render(request, "applicants/detail.html", {
-        "issuance": getattr(application, "issuance", None),  # a missing one-to-one is an AttributeError
-        "delivery": choice_of(application),
-        "can_choose_delivery": delivery_visible(application),
-        "application": application,
-        "problems": services.application_problems(application) if application.status == "draft" else {},
-        "checklist": selectors.documents_checklist(application),
-        "price": price_of_application(application),
-        "booking": active_booking(application),
-    })  # fmt: skip
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Payments: gateway notifications and staff reconciliation.
+"""Payments: what a notice is worth to its bill, stored whatever it says.
 
 Every correctly signed notice for a code we issued is stored, whatever it says: applied to
 its bill, or kept as a case for staff (`Payment.case` says why) so that money received is
@@ -8,9 +8,8 @@ new code: it settles the application if nothing else has, closing the newer bill
 confirming the place if the session has room. An application is settled by at most one
 payment (a partial unique index says so too); any other is a refund case.
 
-Refusing the state move (the application was cancelled meanwhile, say) never rolls the
-payment row back: the move runs in a savepoint and the payment becomes a case instead.
-Locks follow the one order: application, then its bills, then its booking, then the session.
+Receiving a notice and settling the application with it (`appointments.payments`) runs
+these inside one use case, with the application and its bills locked.
 """
 
 from __future__ import annotations
@@ -22,12 +21,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants import workflow
-from applicants.models import Application
 from billing.models import SETTLEABLE, Bill, BillStatus, Payment, PaymentCase, PaymentOutcome, PaymentSource
 from core.audit import log_action
 from core.errors import DomainError
-from queueing import services as queueing
 
 
 @dataclass(frozen=True)
@@ -45,7 +41,7 @@ class PaymentResult:
         return self.payment.case
 
 
-def _case_for(bill: Bill, bills: list[Bill], *, amount: int, paid_at: datetime, source: str) -> str:
+def payment_case(bill: Bill, bills: list[Bill], *, amount: int, paid_at: datetime, source: str) -> str:
     """Why this payment cannot be applied to its bill, or "" when it can."""
     if amount != bill.amount:
         return PaymentCase.AMOUNT_MISMATCH
@@ -68,70 +64,46 @@ def _case_for(bill: Bill, bills: list[Bill], *, amount: int, paid_at: datetime, 
 
 
 # What staff typed from a receipt is refused, not stored, when it cannot be right.
-_STAFF_TYPING_ERRORS = {PaymentCase.AMOUNT_MISMATCH, PaymentCase.PAID_BEFORE_ISSUE}
+STAFF_TYPING_ERRORS = {PaymentCase.AMOUNT_MISMATCH, PaymentCase.PAID_BEFORE_ISSUE}
 
 
-@transaction.atomic(durable=True)
-def payment_record(*, billing_code: str, amount: int, ntpn: str, ntb: str, channel: str, paid_at: datetime,
-                   source: str = PaymentSource.GATEWAY, actor=None, note: str = "") -> PaymentResult:  # fmt: skip
-    found = Bill.objects.filter(code=billing_code).only("application_id").first()
-    if found is None:
-        raise DomainError("unknown_billing_code", _("No bill has this billing code."), status=404)
-    ntpn = ntpn.strip().upper()
-    application = Application.objects.select_for_update().get(pk=found.application_id)
+def payment_replay(*, ntpn: str, bill: Bill) -> PaymentResult | None:
+    """The earlier answer to a notice with this NTPN, if one was recorded."""
     earlier = Payment.objects.filter(ntpn=ntpn).first()
-    if earlier is not None:
-        return _replay(earlier, found)
-    bills = list(Bill.objects.select_for_update().filter(application=application).order_by("pk"))
-    bill = next(b for b in bills if b.pk == found.pk)
-    case = _case_for(bill, bills, amount=amount, paid_at=paid_at, source=source)
-    if case in _STAFF_TYPING_ERRORS and source == PaymentSource.RECONCILIATION:
-        raise DomainError("invalid", _("The amount or the payment time does not fit this bill (%(amount)s, issued %(issued)s).")
-                          % {"amount": bill.amount, "issued": timezone.localtime(bill.issued_at).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
-    try:
-        with transaction.atomic():
-            payment = Payment.objects.create(
-                bill=bill, application=application, ntpn=ntpn, ntb=ntb, channel=channel, amount=amount,
-                paid_at=paid_at, source=source, recorded_by=actor, note=note[:300],
-                outcome=PaymentOutcome.REFUND_DUE if case else PaymentOutcome.APPLIED, case=case,
-            )  # fmt: skip
-    except IntegrityError:  # the same NTPN, recorded for another application at this moment
-        return _replay(Payment.objects.get(ntpn=ntpn), found)
-    place_kept = False
-    if not case:
-        try:
-            with transaction.atomic():
-                place_kept = _settle(application, bill, bills, payment, actor)
-        except DomainError as exc:
-            payment.outcome, payment.case = PaymentOutcome.REFUND_DUE, PaymentCase.NOT_PAYABLE
-            payment.note = f"{payment.note} {exc.message}".strip()[:300]
-            payment.save(update_fields=["outcome", "case", "note"])
-    if payment.case:
-        log_action(application, actor, "payment_refund_due", reason=str(PaymentCase(payment.case).label), public=True,
-                   data={"billing_code": bill.code, "ntpn": ntpn, "amount": amount, "case": payment.case})  # fmt: skip
-    return PaymentResult(payment, replay=False, place_kept=place_kept)
-
-
-def _replay(earlier: Payment, bill: Bill) -> PaymentResult:
+    if earlier is None:
+        return None
     if earlier.bill_id != bill.pk:
         raise DomainError("ntpn_conflict", _("This NTPN was already recorded for another bill."), status=409)
     return PaymentResult(earlier, replay=True)
 
 
-def _settle(application: Application, bill: Bill, bills: list[Bill], payment: Payment, actor) -> bool:
-    """Apply an in-time payment: the bill is paid, newer open codes close, the place is confirmed."""
-    workflow.check("pay", application, actor)
-    bill.status, bill.paid_at = BillStatus.PAID, payment.paid_at
-    bill.save(update_fields=["status", "paid_at"])
-    closed = [other.code for other in bills if other.pk != bill.pk and other.status == BillStatus.UNPAID]
-    Bill.objects.filter(application=application, status=BillStatus.UNPAID).exclude(pk=bill.pk).update(
-        status=BillStatus.CANCELLED
-    )
-    kept = queueing.booking_settle(application=application, bill=bill)
-    workflow.transition(application, "pay", actor, data={"billing_code": bill.code, "ntpn": payment.ntpn,
-                                                          "channel": payment.channel, "place_kept": kept,
-                                                          "codes_closed": closed})  # fmt: skip
-    return kept
+def payment_store(*, bill: Bill, case: str, ntpn: str, ntb: str, channel: str, amount: int, paid_at: datetime,
+                  source: str, actor=None, note: str = "") -> Payment | None:  # fmt: skip
+    """Store the payment, applied or as a case; None if the same NTPN was stored at this
+    moment by another notice (the caller replays that one)."""
+    try:
+        with transaction.atomic():
+            return Payment.objects.create(
+                bill=bill, application_id=bill.application_id, ntpn=ntpn, ntb=ntb, channel=channel, amount=amount,
+                paid_at=paid_at, source=source, recorded_by=actor, note=note[:300],
+                outcome=PaymentOutcome.REFUND_DUE if case else PaymentOutcome.APPLIED, case=case,
+            )  # fmt: skip
+    except IntegrityError:
+        return None
+
+
+def payment_make_case(*, payment: Payment, case: str, note: str) -> Payment:
+    """An applied payment whose application could not take it: a refund case instead."""
+    payment.outcome, payment.case = PaymentOutcome.REFUND_DUE, case
+    payment.note = f"{payment.note} {note}".strip()[:300]
+    payment.save(update_fields=["outcome", "case", "note"])
+    return payment
+
+
+def payment_log_case(*, payment: Payment, actor=None) -> None:
+    log_action(payment.application_id, actor, "payment_refund_due", reason=str(PaymentCase(payment.case).label),
+               data={"billing_code": payment.bill.code, "ntpn": payment.ntpn, "amount": payment.amount,
+                     "case": payment.case})  # fmt: skip
 
 
 @transaction.atomic
@@ -142,7 +114,7 @@ def payment_mark_refunded(*, payment: Payment, actor, note: str = "") -> Payment
     payment.outcome = PaymentOutcome.REFUNDED
     payment.note = f"{payment.note} {note}".strip()[:300]
     payment.save(update_fields=["outcome", "note"])
-    log_action(payment.application, actor, "payment_refunded", reason=note, data={"ntpn": payment.ntpn})
+    log_action(payment.application_id, actor, "payment_refunded", reason=note, data={"ntpn": payment.ntpn})
     return payment
 
 
@@ -165,5 +137,5 @@ def bill_remind(*, bill: Bill) -> bool:
         reminded_at=timezone.now()
     ):
         return False
-    log_action(bill.application, None, "bill_reminder", data={"billing_code": bill.code})
+    log_action(bill.application_id, None, "bill_reminder", data={"billing_code": bill.code})
     return True

@@ -5,12 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Case, When
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from billing.models import Bill
-from core.errors import DomainError
 from core.outbox import Message
-from queueing.selectors import active_booking
 
 
 def current_bill(application):
@@ -20,14 +17,6 @@ def current_bill(application):
 
 def applied_payment(bill):
     return bill.payments.filter(outcome="applied").first() if bill else None
-
-
-def proof_of(application):
-    """(bill, booking) for the proof of application, which exists once the fee is paid."""
-    bill, booking = current_bill(application), active_booking(application)
-    if bill is None or bill.status != "paid" or booking is None:
-        raise DomainError("not_paid", _("The proof of application is available once the fee is paid."), status=409)
-    return bill, booking
 
 
 def bill_reminder_message(entry) -> Message | None:

@@ -1,8 +1,9 @@
-"""Writes to bills."""
+"""Writes to bills. Each runs inside a use case's transaction, with the application locked
+(`core.locks`: application, then its bills)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,11 +11,14 @@ from django.utils.translation import gettext as _
 
 from applicants.fees import price_of_application
 from billing.models import Bill, BillStatus
+from billing.workflow import BILLS
+from core import locks
 from core.errors import DomainError
 
 
 def bill_issue(*, application, at=None) -> Bill:
-    """A fresh billing code at the price in force now, inside the caller's transaction.
+    """A fresh billing code at the price in force now; the application's lapsed codes are
+    superseded by it (an in-time payment of one of them still counts: `billing.payments`).
 
     A code drawn twice (one chance in 10^14) violates the unique index; the caller's
     transaction fails with IntegrityError and the booking is retried.
@@ -25,10 +29,11 @@ def bill_issue(*, application, at=None) -> Bill:
         raise DomainError(
             "no_price", _("There is no fee for this passport product; please check the passport type and validity.")
         )
-    # A new code replaces the application's lapsed ones; an in-time payment of one of them
-    # still counts (billing.payments), but none of them is the code to pay any more.
-    Bill.objects.filter(application=application, status__in=(BillStatus.UNPAID, BillStatus.EXPIRED),
-                        expires_at__lte=at).update(status=BillStatus.SUPERSEDED)  # fmt: skip
+    lapsed = Bill.objects.filter(
+        application=application, status__in=(BillStatus.UNPAID, BillStatus.EXPIRED), expires_at__lte=at
+    )
+    for bill in locks.lock_all(lapsed):
+        BILLS.move(bill, "supersede")
     return Bill.objects.create(
         application=application,
         amount=sum(line.amount for line in lines),
@@ -43,6 +48,22 @@ def bill_issue(*, application, at=None) -> Bill:
     )
 
 
-def bill_close(*, bill: Bill, status: str) -> bool:
-    """Mark an unpaid bill expired or cancelled; False if it was not unpaid any more."""
-    return bool(Bill.objects.filter(pk=bill.pk, status=BillStatus.UNPAID).update(status=status))
+def bill_close(*, bill: Bill, how: str) -> bool:
+    """Expire or cancel a bill that is still unpaid (`how`: "expire" or "cancel"); False if
+    it was not unpaid any more (a paid bill stays paid)."""
+    bill = locks.lock(Bill.objects, bill.pk)
+    if not BILLS.can(bill, how):
+        return False
+    BILLS.move(bill, how)
+    return True
+
+
+def bill_settle(*, bill: Bill, paid_at: datetime, actor=None) -> list[str]:
+    """The bill is paid; the application's other open codes close. Returns their codes."""
+    BILLS.move(bill, "pay", actor, also={"paid_at": paid_at})
+    others = Bill.objects.filter(application_id=bill.application_id, status=BillStatus.UNPAID).exclude(pk=bill.pk)
+    closed = []
+    for other in locks.lock_all(others):
+        BILLS.move(other, "cancel", actor)
+        closed.append(other.code)
+    return closed

@@ -20,6 +20,7 @@ from applicants.models import Application, Document
 from casework import services as casework
 from casework.admin_workflow import FlagDecisionForm, staff_moves
 from casework.models import Interview, Issuance, TravelBan, TravelBanFlag
+from core.admin import ServiceWritesAdmin
 from core.audit import action_label, log_action
 from core.errors import DomainError
 
@@ -55,7 +56,7 @@ class ApplicationAdminForm(forms.ModelForm):
 
 
 @admin.register(Application)
-class ApplicationAdmin(NumberSearch, admin.ModelAdmin):
+class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
     form = ApplicationAdminForm
     change_form_template = "admin/applicants/application/change_form.html"
     list_display = ["number", "full_name", "nik", "status", "passport_type", "validity_years", "submitted_at"]
@@ -219,7 +220,7 @@ class TravelBanForm(forms.ModelForm):
 
 
 @admin.register(TravelBan)
-class TravelBanAdmin(NumberSearch, admin.ModelAdmin):
+class TravelBanAdmin(NumberSearch, ServiceWritesAdmin):
     form = TravelBanForm
     list_display = ["full_name", "nik", "date_of_birth", "authority", "reference", "valid_until", "is_active"]
     list_filter = ["authority", "is_active"]
@@ -233,7 +234,6 @@ class TravelBanAdmin(NumberSearch, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             log_action(None, request.user, "travel_ban_changed", public=False, data={"ban": obj.pk})
             return
-        try:
-            casework.travel_ban_add(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        # Refusals surface as a page of their own (DomainErrorMiddleware), never as "added".
+        saved = casework.travel_ban_add(actor=request.user, **form.cleaned_data)
+        obj.pk = saved.pk

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from applicants import workflow
 from applicants.models import Application
-from applicants.services import application_cancel
+from appointments.services import application_cancel
 from casework import services as casework
 from casework.models import CollectorRelation, Recommendation, TravelBanFlag
 from core.errors import DomainError

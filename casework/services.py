@@ -18,19 +18,22 @@ from applicants import identity, workflow
 from applicants.models import Application
 from applicants.models import ApplicationStatus as S
 from casework.models import CollectorRelation, FlagStatus, Interview, Issuance, Recommendation, TravelBan, TravelBanFlag
+from core import locks
 from core.audit import log_action
 from core.errors import DomainError
+from delivery.models import DeliveryChoice, Method
+from delivery.services import shipment_create
+from queueing.models import Booking, BookingStatus
+from queueing.selectors import closures
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
+    return locks.lock(Application.objects, application.pk)
 
 
 def _office_of(application: Application):
-    from queueing.models import Booking
-
     booking = (
-        Booking.objects.filter(application=application, status__in=("checked_in", "confirmed"))
+        Booking.objects.filter(application=application, status__in=(BookingStatus.CHECKED_IN, BookingStatus.CONFIRMED))
         .select_related("slot__office")
         .order_by("-created_at")
         .first()
@@ -75,7 +78,7 @@ def travel_ban_screen(application: Application) -> list[TravelBanFlag]:
     return flags
 
 
-@transaction.atomic
+@locks.use_case
 def travel_ban_add(*, actor, nik: str = "", full_name: str, date_of_birth: date | None, authority: str, reference: str,
                    reason: str = "", valid_until: date | None = None) -> TravelBan:  # fmt: skip
     if not actor.has_perm("casework.add_travelban"):
@@ -101,7 +104,7 @@ def travel_ban_add(*, actor, nik: str = "", full_name: str, date_of_birth: date 
     return ban
 
 
-@transaction.atomic
+@locks.use_case
 def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) -> TravelBanFlag:
     """A supervisor's recorded decision: the ban applies (refuse) or it is someone else (clear)."""
     if not actor.has_perm("casework.decide_travel_ban"):
@@ -111,7 +114,7 @@ def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) 
         message = _("Please give a reason.")
         raise DomainError("reason_required", message, fields={"reason": [message]})
     application = _lock(flag.application)
-    flag = TravelBanFlag.objects.select_for_update().get(pk=flag.pk)
+    flag = locks.lock(TravelBanFlag.objects, flag.pk)
     if flag.status != FlagStatus.OPEN:
         raise DomainError("already_decided", _("This match has already been decided."), status=409)
     flag.status = FlagStatus.UPHELD if uphold else FlagStatus.CLEARED
@@ -128,7 +131,7 @@ def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) 
 # --- Interview and decision ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@locks.use_case
 def application_interview(*, application: Application, actor, photo_taken: bool, fingerprints_taken: bool,
                           recommendation: str, notes: str = "", reason: str = "") -> Interview:  # fmt: skip
     application = _lock(application)
@@ -152,8 +155,6 @@ def application_interview(*, application: Application, actor, photo_taken: bool,
 
 def working_days_after(office, start: date, days: int) -> date:
     """The date `days` working days after `start` at this office (weekends, holidays skipped)."""
-    from queueing.selectors import closures
-
     working = office.working_days if office else [0, 1, 2, 3, 4]
     closed = closures(office, start, start + timedelta(days=days * 3 + 30)) if office else {}
     day, left = start, days
@@ -164,7 +165,7 @@ def working_days_after(office, start: date, days: int) -> date:
     return day
 
 
-@transaction.atomic
+@locks.use_case
 def application_approve(*, application: Application, actor, passport_number: str) -> Issuance:
     """Approve and record the passport number; the applicant is told the expected ready date."""
     application = _lock(application)
@@ -202,7 +203,7 @@ def application_approve(*, application: Application, actor, passport_number: str
     return issuance
 
 
-@transaction.atomic
+@locks.use_case
 def application_refuse(*, application: Application, actor, reason: str) -> Application:
     application = _lock(application)
     return workflow.transition(application, "refuse", actor, reason=reason)
@@ -211,7 +212,7 @@ def application_refuse(*, application: Application, actor, reason: str) -> Appli
 # --- Issue and hand-over -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@locks.use_case
 def passport_print(*, application: Application, actor) -> Issuance:
     application = _lock(application)
     workflow.transition(application, "print", actor)
@@ -219,12 +220,9 @@ def passport_print(*, application: Application, actor) -> Issuance:
     return application.issuance
 
 
-@transaction.atomic
+@locks.use_case
 def passport_release(*, application: Application, actor) -> Application:
     """A printed passport goes to PT Pos if delivery was chosen, else waits for pickup."""
-    from delivery.models import DeliveryChoice, Method
-    from delivery.services import shipment_create
-
     application = _lock(application)
     if DeliveryChoice.objects.filter(application=application, method=Method.POS).exists():
         workflow.check("ship", application, actor)
@@ -235,7 +233,7 @@ def passport_release(*, application: Application, actor) -> Application:
     return application
 
 
-@transaction.atomic
+@locks.use_case
 def passport_hand_over(*, application: Application, actor, collector_name: str, relation: str,
                        collector_nik: str = "") -> Issuance:  # fmt: skip
     """Record who collected the passport at the office, and who handed it over."""
@@ -271,13 +269,16 @@ def uncollected_cancel(*, now=None) -> int:
     due = Issuance.objects.filter(
         application__status=S.READY, ready_at__lte=now - timedelta(days=settings.COLLECTION_DAYS)
     )
-    count = 0
-    for issuance in due.select_related("application"):
-        with transaction.atomic():
-            application = _lock(issuance.application)
-            if application.status == S.READY:
-                workflow.transition(
-                    application, "cancel", None, reason=_("Not collected within the collection period.")
-                )
-                count += 1
-    return count
+    return sum(
+        _cancel_uncollected(application_id=application_id)
+        for application_id in due.values_list("application_id", flat=True)
+    )
+
+
+@locks.use_case
+def _cancel_uncollected(*, application_id) -> bool:
+    application = locks.lock(Application.objects, application_id)
+    if not workflow.MACHINE.can(application, "cancel") or application.status != S.READY:
+        return False  # collected, shipped or cancelled meanwhile
+    workflow.transition(application, "cancel", None, reason=_("Not collected within the collection period."))
+    return True

@@ -22,9 +22,10 @@ def log_action(
     data: dict | None = None,
     public: bool = True,
 ) -> AuditEntry:
-    """One audit row. `application` is the application whose timeline it joins, or None."""
+    """One audit row. `application` is the application whose timeline it joins (the row or
+    its id), or None."""
     return AuditEntry.objects.create(
-        application_id=application.pk if application is not None else None,
+        application_id=getattr(application, "pk", application),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         from_status=from_status,

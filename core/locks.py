@@ -1,14 +1,89 @@
-"""Small database helpers shared by the services."""
+"""Transactions and row locks, in one place and in one order.
 
-from django.db import connection
+Every use case (a request's or a task's unit of work) runs through `use_case`: one durable
+transaction, never silently nested in another, with a short lock timeout; a lock that
+stays busy is retried a few times, then answered "busy, try again" (503 with Retry-After),
+as pretix does, rather than queueing requests behind a hot row or answering 500.
+
+Inside it, rows are locked with `lock` / `lock_all`, which refuse to run outside a
+transaction. Every writer takes its locks in this one order, so two never deadlock:
+
+    application -> its bills -> its bookings -> sessions (by id) -> the office (queue numbers)
+
+Network calls (PT Pos, e-mail) never happen inside a use case: before it, or after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+# lock_not_available (lock_timeout), deadlock_detected, serialization_failure
+RETRYABLE = {"55P03", "40P01", "40001"}
+ATTEMPTS = 3
+
+
+def require_transaction() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("Row locks are taken inside a transaction (a use case), never outside one.")
+
+
+def lock(queryset, pk):
+    """The row `pk` of `queryset`, locked until the transaction ends (and only that row's table)."""
+    require_transaction()
+    return queryset.select_for_update(of=("self",)).get(pk=pk)
+
+
+def lock_all(queryset) -> list:
+    """Every row of `queryset`, locked in id order."""
+    require_transaction()
+    return list(queryset.select_for_update(of=("self",)).order_by("pk"))
 
 
 def set_lock_timeout(milliseconds: int) -> None:
-    """Inside a transaction, wait at most this long for a row lock (PostgreSQL).
-
-    Under a rush it is better to answer "busy, try again" quickly than to queue requests
-    behind one hot row. SQLite serialises writers anyway and has no such setting.
-    """
+    """For the rest of this transaction, wait at most this long for a row lock (PostgreSQL;
+    SQLite serialises writers anyway and has no such setting)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(milliseconds)}ms"])
+
+
+def busy_error() -> DomainError:
+    return DomainError("busy", _("The service is busy. Please try again in a moment."), status=503, retry_after=2)
+
+
+def is_retryable(exc: BaseException) -> bool:
+    return getattr(exc.__cause__, "pgcode", None) in RETRYABLE
+
+
+def use_case(function):
+    """Run `function` as one durable transaction with a lock timeout; retry when busy."""
+
+    @wraps(function)
+    def run(*args, **kwargs):
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with transaction.atomic(durable=True):
+                    set_lock_timeout(settings.BOOKING_LOCK_TIMEOUT_MS)
+                    return function(*args, **kwargs)
+            except OperationalError as exc:
+                if not is_retryable(exc):
+                    raise
+                logger.warning("%s busy (attempt %s of %s): %s", function.__name__, attempt, ATTEMPTS, exc)
+                if attempt == ATTEMPTS:
+                    raise busy_error() from None
+                time.sleep(random.uniform(0.02, 0.1) * attempt)  # noqa: S311 - jitter, not secrecy
+        raise AssertionError("unreachable")
+
+    run.inner = function  # the same work inside a caller's transaction (another use case's)
+    return run

@@ -5,6 +5,8 @@ Paths under /api/ get the API's JSON error shape; everything else gets a page.
 
 from __future__ import annotations
 
+import functools
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -73,3 +75,27 @@ def domain_error_page(request, exc: DomainError):
 def health(request):
     """The trivial view that benchmarks compare against; touches nothing."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+class AnswersBeforeDRF:
+    """Mixed into an APIView whose hottest requests can be answered without DRF's machinery.
+
+    `fast(request, **kwargs)` returns a response, or None to let the view answer as usual.
+    When quotas open, thousands of phones refresh the calendar and retry full sessions: those
+    answers come from short-lived hints in Redis, before authentication classes, parsers and
+    throttles run. The wrapper keeps the view's class on it, so the schema documents it.
+    """
+
+    @classmethod
+    def fast(cls, request, **kwargs):
+        return None
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        full = super().as_view(**initkwargs)
+
+        def view(request, *args, **kwargs):
+            answer = cls.fast(request, **kwargs)
+            return answer if answer is not None else full(request, *args, **kwargs)
+
+        return functools.update_wrapper(view, full)

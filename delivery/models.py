@@ -46,12 +46,28 @@ class TrackingStatus(models.TextChoices):
 PROGRESS = [s.value for s in TrackingStatus]
 
 
+class ShipmentStatus(models.TextChoices):
+    """A shipment is being registered with PT Pos, then follows the parcel's tracking."""
+
+    REGISTERING = "registering", _("Being registered with PT Pos")
+    POSTED = TrackingStatus.POSTED.value, TrackingStatus.POSTED.label
+    MANIFEST_RECEIVED = TrackingStatus.MANIFEST_RECEIVED.value, TrackingStatus.MANIFEST_RECEIVED.label
+    MANIFEST_HANDED_OVER = TrackingStatus.MANIFEST_HANDED_OVER.value, TrackingStatus.MANIFEST_HANDED_OVER.label
+    OUT_FOR_DELIVERY = TrackingStatus.OUT_FOR_DELIVERY.value, TrackingStatus.OUT_FOR_DELIVERY.label
+    DELIVERED = TrackingStatus.DELIVERED.value, TrackingStatus.DELIVERED.label
+    FAILED = TrackingStatus.FAILED.value, TrackingStatus.FAILED.label
+
+
 class Shipment(models.Model):
     """One parcel handed to PT Pos for an application."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="shipments")
-    tracking_number = models.CharField(_("tracking number"), max_length=40, unique=True)
-    status = models.CharField(_("status"), max_length=24, choices=TrackingStatus.choices, default=TrackingStatus.POSTED)
+    # Known once PT Pos has accepted the parcel (after the commit that created this row).
+    tracking_number = models.CharField(_("tracking number"), max_length=40, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=24, choices=ShipmentStatus.choices, default=ShipmentStatus.REGISTERING
+    )
+    register_attempts = models.PositiveSmallIntegerField(_("registration attempts"), default=0)
     fee = models.PositiveIntegerField(_("delivery fee (IDR)"))
     recipient = models.JSONField(_("recipient and address"))
     created_at = models.DateTimeField(_("handed to PT Pos"), default=timezone.now)
@@ -63,7 +79,12 @@ class Shipment(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.tracking_number
+        return self.tracking_number or f"{self.application_id} ({self.get_status_display()})"
+
+    @property
+    def reference(self) -> str:
+        """Ours, sent with the parcel: PT Pos answers a repeated registration with the same parcel."""
+        return f"MPASPOR-{self.pk}"
 
 
 class TrackingEvent(models.Model):

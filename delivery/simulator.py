@@ -33,6 +33,10 @@ def tariff(province: str) -> int:
 
 
 def accept_parcel(*, reference: str, recipient: dict) -> str:
+    """A new parcel, or the one already accepted under this reference (a repeated registration)."""
+    known = SimulatedParcel.objects.filter(recipient__reference=reference).first()
+    if known is not None:
+        return known.tracking_number
     tracking = f"P{timezone.now():%y%m%d}{secrets.randbelow(10**8):08d}"
     event = {"status": "posted", "location": "Loket Kantor Pos", "occurred_at": timezone.now().isoformat()}
     SimulatedParcel.objects.create(tracking_number=tracking, recipient={**recipient, "reference": reference},

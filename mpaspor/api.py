@@ -6,7 +6,7 @@ from django.urls import path
 from applicants.api import applications as app_api
 from applicants.api import auth as auth_api
 from applicants.api import fees as fee_api
-from billing import api as billing_api
+from appointments import api as appointments_api
 from casework import api as report_api
 from delivery import api as delivery_api
 from queueing.api import views as queueing_api
@@ -26,12 +26,14 @@ urlpatterns = [
     ),
     path("fees/", fee_api.FeeListView.as_view(), name="api_fees"),
     path("offices/", queueing_api.OfficeListView.as_view(), name="api_offices"),
-    path("offices/<slug:code>/availability/", queueing_api.availability_entry, name="api_availability"),
-    path(APPLICATION + "booking/", queueing_api.booking_entry, name="api_booking"),
-    path(APPLICATION + "bill/", billing_api.BillView.as_view(), name="api_bill"),
-    path(APPLICATION + "bill/renew/", billing_api.RenewView.as_view(), name="api_bill_renew"),
-    path(APPLICATION + "proof/", billing_api.ProofView.as_view(), name="api_proof"),
-    path("payments/notifications/", billing_api.PaymentNotificationView.as_view(), name="api_payment_notification"),
+    path("offices/<slug:code>/availability/", queueing_api.AvailabilityView.as_view(), name="api_availability"),
+    path(APPLICATION + "booking/", appointments_api.BookingView.as_view(), name="api_booking"),
+    path(APPLICATION + "bill/", appointments_api.BillView.as_view(), name="api_bill"),
+    path(APPLICATION + "bill/renew/", appointments_api.RenewView.as_view(), name="api_bill_renew"),
+    path(APPLICATION + "proof/", appointments_api.ProofView.as_view(), name="api_proof"),
+    path(
+        "payments/notifications/", appointments_api.PaymentNotificationView.as_view(), name="api_payment_notification"
+    ),
     path(APPLICATION + "delivery/", delivery_api.DeliveryView.as_view(), name="api_delivery"),
     path("delivery/notifications/", delivery_api.PosNotificationView.as_view(), name="api_pos_notification"),
     path("reports/issuance/", report_api.IssuanceReportView.as_view(), name="api_report_issuance"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", web.health, name="health"),
     path("", include("queueing.urls")),
+    path("", include("appointments.urls")),
     path("", include("casework.urls")),
     path("", include("billing.urls")),
     path("", include("delivery.urls")),

@@ -1,13 +1,17 @@
 """Offices and their calendar, bookings and the queue, for office staff."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.admin import NumberSearch
 from core.errors import DomainError
+from core.web import form_error
 from queueing import services
 from queueing.models import Booking, Closure, Office, QueueTicket, SessionSlot, SessionTemplate
 
@@ -27,10 +31,6 @@ class OfficeAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Create sessions for the booking horizon from the default sessions"))
     def generate_sessions(self, request, queryset):
-        from datetime import timedelta
-
-        from django.utils import timezone
-
         today = timezone.localdate()
         created = sum(services.slots_generate(office=o, start=today, end=today + timedelta(days=o.booking_horizon_days))
                       for o in queryset)  # fmt: skip
@@ -58,6 +58,17 @@ class SlotForm(forms.ModelForm):
         model = SessionSlot
         fields = ["capacity", "priority_capacity", "is_open"]
 
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("capacity") is not None and data.get("priority_capacity") is not None:
+            try:
+                services.slot_check_capacity(
+                    slot=self.instance, capacity=data["capacity"], priority_capacity=data["priority_capacity"]
+                )
+            except DomainError as exc:
+                form_error(self, exc)
+        return data
+
 
 @admin.register(SessionSlot)
 class SessionSlotAdmin(admin.ModelAdmin):
@@ -72,12 +83,9 @@ class SessionSlotAdmin(admin.ModelAdmin):
         return False  # sessions come from the office's defaults
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.slot_set_capacity(slot=obj, capacity=obj.capacity, priority_capacity=obj.priority_capacity,
-                                       actor=request.user, reason=form.cleaned_data.get("reason", ""))  # fmt: skip
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return
+        # The form checked the rule; a refusal meanwhile surfaces as its own page, never as "changed".
+        services.slot_set_capacity(slot=obj, capacity=obj.capacity, priority_capacity=obj.priority_capacity,
+                                   actor=request.user, reason=form.cleaned_data.get("reason", ""))  # fmt: skip
         SessionSlot.objects.filter(pk=obj.pk).update(is_open=obj.is_open)
 
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from queueing import fastpath
+from queueing import hints
 from queueing.models import ACTIVE, Booking, Closure, Lane, Office, SessionSlot, holds_place_q
 
 
@@ -79,7 +79,7 @@ def _compute_days(office: Office) -> list[tuple[str, str]]:
 
 def availability_days(office: Office) -> list[tuple[str, str]]:
     """The cached window of an office; recomputed after a change or a few seconds."""
-    key = fastpath.availability_key(office.code)
+    key = hints.availability_key(office.code)
     days = cache.get(key)
     if days is None:
         days = _compute_days(office)
@@ -99,7 +99,7 @@ def availability_json(office: Office, start: date | None, end: date | None) -> s
             f'"dates":[{",".join(fragments)}]}}')  # fmt: skip
     if start is None and end is None:
         # The common question (the whole window) is kept ready for the fast path.
-        fastpath.store_document(office.code, body.encode(), settings.AVAILABILITY_CACHE_SECONDS)
+        hints.store_document(office.code, body.encode(), settings.AVAILABILITY_CACHE_SECONDS)
     return body
 
 

@@ -9,12 +9,6 @@ from queueing import services
 from queueing.models import Office
 
 
-@shared_task(ignore_result=True, time_limit=300)
-def expire_due_bookings() -> int:
-    """Tidy unpaid holds past their deadline (they already stopped counting when it passed)."""
-    return services.bookings_expire_due()
-
-
 @shared_task(ignore_result=True, time_limit=600)
 def generate_sessions() -> int:
     """Keep sessions created a week beyond every office's booking horizon."""

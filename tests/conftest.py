@@ -13,15 +13,15 @@ from tests.factories import StaffFactory, UserFactory, create_draft, jpeg_bytes
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits and login counters live in the cache; each test starts clean.
-    from queueing import fastpath
+    from queueing import hints
 
     for alias in ("default", "counters"):
         caches[alias].clear()
-    fastpath._memo.clear()
+    hints._memo.clear()
     yield
     for alias in ("default", "counters"):
         caches[alias].clear()
-    fastpath._memo.clear()
+    hints._memo.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ import factory
 from PIL import Image
 
 from applicants.models import Application, User
+from appointments import payments as receiving
+from appointments import services as appointments
 
 
 def make_nik(born: date, female: bool = False, serial: int = 1, region: str = "317101") -> str:
@@ -181,16 +183,15 @@ def make_slot(office, days_ahead=2, capacity=5, priority_capacity=2, start=None,
 
 def paid_booking_today(office, **application_fields):
     """A booking made and paid earlier, whose session is today (the day of the visit has come)."""
-    from billing import payments, simulator
-    from queueing import services
+    from billing import simulator
     from queueing.models import Booking
 
     application = ready_application(**application_fields)
-    booking = services.booking_create(
+    booking = appointments.booking_create(
         application=application, slot=make_slot(office, days_ahead=2), actor=application.owner
     )
     body = simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount)
-    payments.payment_record(**{**body, "paid_at": booking.bill.issued_at})
+    receiving.payment_record(**{**body, "paid_at": booking.bill.issued_at})
     today = make_slot(office, days_ahead=0, start=time(13), end=time(15))
     Booking.objects.filter(pk=booking.pk).update(slot=today)
     booking.refresh_from_db()

@@ -39,9 +39,10 @@ class World:
 
 def build_world(stage: str = "paid") -> World:
     """`submitted`: ready to book; `paid`: booked, paid, to be delivered by PT Pos."""
-    from billing import payments, simulator
+    from appointments import payments as receiving
+    from appointments import services as appointments
+    from billing import simulator
     from delivery import services as delivery_services
-    from queueing import services as queueing_services
     from tests.conftest import attach
     from tests.factories import StaffFactory, make_office, make_slot, ready_application
 
@@ -51,9 +52,9 @@ def build_world(stage: str = "paid") -> World:
     attach(application, "ktp")
     booking = None
     if stage == "paid":
-        booking = queueing_services.booking_create(application=application, slot=slot, actor=application.owner)
+        booking = appointments.booking_create(application=application, slot=slot, actor=application.owner)
         body = simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount)
-        payments.payment_record(**{**body, "paid_at": booking.bill.issued_at})
+        receiving.payment_record(**{**body, "paid_at": booking.bill.issued_at})
         application.refresh_from_db()
         address = {"recipient_name": "Budi Santoso", "phone": "+6281234567890", "address_line": "Jl. Merdeka 1",
                    "village": "Gambir", "district": "Gambir", "city": "Jakarta Pusat", "province": "DKI Jakarta",

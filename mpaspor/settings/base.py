@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "queueing",
     "billing",
     "delivery",
+    "appointments",
     "casework",
 ]
 
@@ -164,6 +165,8 @@ MAX_ACTIVE_APPLICATIONS_PER_ACCOUNT = env.int("MAX_ACTIVE_APPLICATIONS_PER_ACCOU
 MAX_RESCHEDULES = env.int("MAX_RESCHEDULES", default=1)
 # How long a booking waits for the hot session row before answering "busy, try again".
 BOOKING_LOCK_TIMEOUT_MS = env.int("BOOKING_LOCK_TIMEOUT_MS", default=3000)
+# A claimed Idempotency-Key whose request died before answering is taken over after this long.
+IDEMPOTENCY_CLAIM_SECONDS = env.int("IDEMPOTENCY_CLAIM_SECONDS", default=60)
 # A "full" hint never outlives the first unpaid hold that could lapse, and every change
 # that frees a place clears it; this only caps it.
 SLOT_FULL_FLAG_SECONDS = env.int("SLOT_FULL_FLAG_SECONDS", default=30)
@@ -270,7 +273,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-due-bookings": {
-        "task": "queueing.tasks.expire_due_bookings",
+        "task": "appointments.tasks.expire_due_bookings",
         "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),
     },
     "generate-sessions": {"task": "queueing.tasks.generate_sessions", "schedule": 6 * 3600.0},

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from applicants import rules, services
 from applicants.models import Application, User
+from appointments import services as appointments
 from casework import services as casework
 from casework.models import Issuance, TravelBan
 from casework.roles import CUSTOMER_SERVICE, SUPERVISOR
@@ -40,7 +41,7 @@ SPELLINGS = {
 
 
 def book(application, slot):
-    return committed(queueing.booking_create, application=application, slot=slot, actor=application.owner)
+    return committed(appointments.booking_create, application=application, slot=slot, actor=application.owner)
 
 
 @pytest.mark.parametrize("spelling", list(SPELLINGS))
@@ -220,3 +221,33 @@ def test_staff_still_find_a_travel_ban_by_its_letter_reference_as_typed_dash_inc
     client.force_login(supervisor)
     response = client.get("/admin/casework/travelban/", {"q": "R-01"})
     assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_a_staff_correction_of_a_booked_nik_moves_the_bookings_copy_so_the_one_booking_rule_guards_the_new_number():
+    office = make_office()
+    application = ready(nik=make_nik(ADULT_BORN, serial=601))
+    booking = book(application, make_slot(office))
+    corrected = make_nik(ADULT_BORN, serial=602)
+    staff = StaffFactory(role=CUSTOMER_SERVICE)
+    committed(services.application_update, application=application, actor=staff, data={"nik": corrected},
+              reason="NIK salah ketik")  # fmt: skip
+    booking.refresh_from_db()
+    assert booking.nik == corrected
+    someone = ready(nik=make_nik(ADULT_BORN, serial=603))
+    services.application_update(application=someone, actor=someone.owner, data={"nik": corrected})
+    with domain_error("nik_already_booked"):
+        book(someone, make_slot(office, days_ahead=3))
+
+
+def test_a_staff_correction_to_a_nik_another_person_has_booked_is_refused_and_changes_nothing():
+    office = make_office()
+    taken = make_nik(ADULT_BORN, serial=611)
+    book(ready(nik=taken), make_slot(office))
+    application = ready(nik=make_nik(ADULT_BORN, serial=612))
+    book(application, make_slot(office, days_ahead=3))
+    with domain_error("nik_already_booked"):
+        services.application_update(application=application, actor=StaffFactory(role=CUSTOMER_SERVICE),
+                                    data={"nik": taken}, reason="NIK salah ketik")  # fmt: skip
+    application.refresh_from_db()
+    assert application.nik != taken
+    assert Booking.objects.filter(nik=taken).count() == 1

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.db import DatabaseError, transaction
+from django.test import TestCase
 
 from applicants import workflow
 from casework import services as casework
@@ -74,7 +75,8 @@ def test_from_check_in_to_collection_each_step_by_its_role_is_audited(office, st
         application=application, actor=staff[SUPERVISOR], passport_number="x 1234567"
     )
     casework.passport_print(application=application, actor=staff[SUPERVISOR])
-    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        casework.passport_release(application=application, actor=staff[SUPERVISOR])
     casework.passport_hand_over(application=application, actor=staff[CUSTOMER_SERVICE], collector_name="Siti Aminah",
                                 relation="family", collector_nik="3171014708650002")  # fmt: skip
     application.refresh_from_db()

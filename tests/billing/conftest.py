@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from appointments import services as appointments
 from billing import simulator
 from core.signing import signed_headers
-from queueing import services
 from tests.factories import make_office, make_slot, ready_application
 from tests.helpers import committed
 
@@ -26,7 +26,7 @@ def slot(office):
 @pytest.fixture
 def booking(slot):
     application = ready_application()
-    return committed(services.booking_create, application=application, slot=slot, actor=application.owner)
+    return committed(appointments.booking_create, application=application, slot=slot, actor=application.owner)
 
 
 def notify(client, body: dict, *, secret=None, timestamp=None, raw: bytes | None = None):
@@ -52,10 +52,10 @@ def past(booking, seconds=1):
     """
     from django.conf import settings
 
-    from queueing import fastpath
+    from queueing import hints
     from queueing.models import Booking
 
-    fastpath.clear_full(booking.slot_id)
+    hints.clear_full(booking.slot_id)
     deadline = timezone.now() - timedelta(seconds=seconds)
     Booking.objects.filter(pk=booking.pk).update(hold_until=deadline)
     issued = deadline - timedelta(seconds=settings.BILL_TTL_SECONDS)

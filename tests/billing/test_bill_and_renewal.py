@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from applicants.models import Fee
-from queueing import services
+from appointments import services as appointments
 from tests.billing.conftest import notify, paid, past
 from tests.conftest import bearer
 from tests.factories import make_slot, ready_application
@@ -46,7 +46,7 @@ def test_a_bill_keeps_the_price_in_force_when_it_was_issued(booking, office):
     assert booking.bill.amount == 650_000
     other = ready_application()
     Fee.objects.filter(amount=700_000).update(effective_from=timezone.now() - timedelta(seconds=1))
-    later = services.booking_create(application=other, slot=make_slot(office, days_ahead=3), actor=other.owner)
+    later = appointments.booking_create(application=other, slot=make_slot(office, days_ahead=3), actor=other.owner)
     assert later.bill.amount == 700_000
 
 
@@ -56,7 +56,7 @@ def test_a_lost_passport_pays_the_surcharge(office):
 
     Document.objects.create(application=application, kind="police_report", file="documents/shared-test-photo.jpg",
                             content_type="image/jpeg", size=1, sha256="0" * 64)  # fmt: skip
-    booking = services.booking_create(application=application, slot=make_slot(office), actor=application.owner)
+    booking = appointments.booking_create(application=application, slot=make_slot(office), actor=application.owner)
     assert booking.bill.amount == 350_000 + 1_000_000
 
 
@@ -77,9 +77,9 @@ def test_renewing_an_expired_bill_gives_a_new_code_and_the_same_session(booking)
 def test_renewing_when_the_session_filled_up_offers_the_nearest_free_ones(booking, office):
     application = booking.application
     past(booking)
-    committed(services.bookings_expire_due)
+    committed(appointments.bookings_expire_due)
     other = ready_application()
-    committed(services.booking_create, application=other, slot=booking.slot, actor=other.owner)
+    committed(appointments.booking_create, application=other, slot=booking.slot, actor=other.owner)
     free = make_slot(office, days_ahead=5)
     response = bearer(application.owner).post(bill_url(application, "renew/"))
     assert response.status_code == 409 and response.json()["code"] == "slot_full"

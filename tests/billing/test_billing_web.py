@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from appointments import services as appointments
 from billing.models import Bill
-from queueing import services
 from tests.billing.conftest import past
 from tests.factories import make_office, make_slot, ready_application
 from tests.helpers import committed
@@ -35,7 +35,9 @@ def test_the_dev_simulator_page_is_absent_in_production_settings(client, setting
 @pytest.mark.django_db(transaction=True)
 def test_simulate_payment_sends_a_signed_notice_that_pays_the_bill(live_server):
     application = ready_application()
-    booking = services.booking_create(application=application, slot=make_slot(make_office()), actor=application.owner)
+    booking = appointments.booking_create(
+        application=application, slot=make_slot(make_office()), actor=application.owner
+    )
     call_command("simulate_payment", booking.bill.code, "--url", live_server.url, "--channel", "e_wallet")
     assert Bill.objects.get(pk=booking.bill_id).status == "paid"
     assert Bill.objects.get(pk=booking.bill_id).payments.get().channel == "e_wallet"
@@ -48,7 +50,9 @@ def test_the_dev_simulator_page_pays_through_the_real_callback(live_server, sett
 
     settings.PAYMENT_SIMULATOR_ENABLED = True
     application = ready_application()
-    booking = services.booking_create(application=application, slot=make_slot(make_office()), actor=application.owner)
+    booking = appointments.booking_create(
+        application=application, slot=make_slot(make_office()), actor=application.owner
+    )
     from django.test import Client
 
     client = Client()

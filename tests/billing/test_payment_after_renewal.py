@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 import pytest
 from django.db import connection
 
-from applicants import services as application_services
-from billing import payments, simulator
+from appointments import payments as receiving
+from appointments import services as appointments
+from billing import simulator
 from billing.models import Bill, Payment
 from core.models import AuditEntry
-from queueing import services
 from queueing.models import Booking
 from tests.billing.conftest import notify, past
 from tests.conftest import bearer
@@ -34,7 +34,7 @@ def in_time(bill, **overrides):
 
 def record(body):
     """Record a notice the way the API view does, straight through the service."""
-    return payments.payment_record(**{**body, "paid_at": datetime.fromisoformat(body["paid_at"])})
+    return receiving.payment_record(**{**body, "paid_at": datetime.fromisoformat(body["paid_at"])})
 
 
 def renew(application):
@@ -126,8 +126,8 @@ def test_a_new_booking_after_a_lapse_also_supersedes_the_old_code_and_its_late_n
 ):
     booking, old_body = lapsed
     application = booking.application
-    committed(services.bookings_expire_due)
-    other = committed(services.booking_create, application=application, slot=make_slot(office, days_ahead=4),
+    committed(appointments.bookings_expire_due)
+    other = committed(appointments.booking_create, application=application, slot=make_slot(office, days_ahead=4),
                       actor=application.owner)  # fmt: skip
     assert Bill.objects.get(pk=booking.bill_id).status == "superseded"
 
@@ -153,8 +153,8 @@ def test_a_notice_paid_before_the_code_was_issued_is_422_kept_as_a_case_and_chan
 def test_a_refused_state_move_keeps_the_payment_as_a_case(anon, lapsed):
     booking, old_body = lapsed
     application = booking.application
-    committed(services.bookings_expire_due)
-    committed(application_services.application_cancel, application=application, actor=application.owner)
+    committed(appointments.bookings_expire_due)
+    committed(appointments.application_cancel, application=application, actor=application.owner)
 
     response = notify(anon, old_body)
 
@@ -179,9 +179,9 @@ def test_the_database_refuses_a_second_applied_payment_for_one_application(booki
 def test_both_codes_notices_at_once_settle_the_application_once_and_keep_the_other_as_a_case(round_):
     slot = make_slot(make_office(code=f"both{round_}"), capacity=1, priority_capacity=0)
     application = ready_application()
-    booking = services.booking_create(application=application, slot=slot, actor=application.owner)
+    booking = appointments.booking_create(application=application, slot=slot, actor=application.owner)
     old_body = in_time(past(booking).bill)
-    new_bill = services.booking_renew(application=application, actor=application.owner).bill
+    new_bill = appointments.booking_renew(application=application, actor=application.owner).bill
     bodies = [old_body, in_time(new_bill)]
     start = threading.Barrier(2)
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from appointments import services as appointments
 from billing.models import Bill, Payment
-from queueing import services
 from queueing.models import Booking
 from tests.billing.conftest import notify, paid, past
 from tests.factories import ready_application
@@ -96,7 +96,7 @@ def test_a_payment_made_after_the_deadline_is_409_kept_for_refund_and_confirms_n
 def test_a_payment_made_in_time_counts_even_when_its_notice_comes_after_the_sweeper(anon, booking):
     booking = past(booking)
     body = paid(booking.bill, paid_at=(booking.bill.expires_at - timedelta(seconds=30)).isoformat())
-    committed(services.bookings_expire_due)
+    committed(appointments.bookings_expire_due)
     assert state(booking) == ("expired", "expired", "expired")
     response = notify(anon, body)
     assert response.status_code == 200
@@ -108,12 +108,14 @@ def test_a_late_notice_for_a_session_that_filled_up_keeps_the_money_and_lets_the
 
     booking = past(booking)
     body = paid(booking.bill, paid_at=(booking.bill.expires_at - timedelta(seconds=30)).isoformat())
-    committed(services.bookings_expire_due)
+    committed(appointments.bookings_expire_due)
     other = ready_application()
-    committed(services.booking_create, application=other, slot=booking.slot, actor=other.owner)  # takes the only place
+    committed(
+        appointments.booking_create, application=other, slot=booking.slot, actor=other.owner
+    )  # takes the only place
     assert notify(anon, body).status_code == 200
     assert state(booking) == ("expired", "paid", "paid")
-    rebooked = services.booking_create(application=booking.application, slot=make_slot(office, days_ahead=3),
+    rebooked = appointments.booking_create(application=booking.application, slot=make_slot(office, days_ahead=3),
                                        actor=booking.application.owner)  # fmt: skip
     assert rebooked.status == "confirmed" and rebooked.bill == booking.bill
     assert booking.application.bills.count() == 1  # nothing to pay again
@@ -132,7 +134,9 @@ def test_the_same_ntpn_for_another_bill_is_a_conflict(anon, booking, office):
     body = paid(booking.bill)
     notify(anon, body)
     other = ready_application()
-    other_booking = services.booking_create(application=other, slot=make_slot(office, days_ahead=4), actor=other.owner)
+    other_booking = appointments.booking_create(
+        application=other, slot=make_slot(office, days_ahead=4), actor=other.owner
+    )
     response = notify(anon, paid(other_booking.bill, ntpn=body["ntpn"]))
     assert response.status_code == 409 and response.json()["code"] == "ntpn_conflict"
 
@@ -143,5 +147,5 @@ def test_a_paid_booking_cannot_be_cancelled_only_moved(anon, booking):
     notify(anon, paid(booking.bill))
     booking.refresh_from_db()
     with domain_error("booking_paid"):
-        services.booking_cancel(booking=booking, actor=booking.application.owner)
+        appointments.booking_cancel(booking=booking, actor=booking.application.owner)
     assert Booking.objects.get(pk=booking.pk).status == "confirmed"

@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from billing import payments, simulator
+from appointments import payments as receiving
+from appointments import services as appointments
+from billing import simulator
 from billing.models import Bill, Payment
-from queueing import services
 from queueing.models import Booking
 from tests.factories import make_office, make_slot, ready_application
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_payment_made_in_time_wins_against_the_sweeper_whoever_locks_first(round_):
     slot = make_slot(make_office(code=f"o{round_}"), capacity=1, priority_capacity=0)
     application = ready_application()
-    booking = services.booking_create(application=application, slot=slot, actor=application.owner)
+    booking = appointments.booking_create(application=application, slot=slot, actor=application.owner)
     deadline = timezone.now() - timedelta(milliseconds=50)
     Booking.objects.filter(pk=booking.pk).update(hold_until=deadline)
     Bill.objects.filter(pk=booking.bill_id).update(issued_at=deadline - timedelta(hours=2), expires_at=deadline)
@@ -32,14 +33,14 @@ def test_a_payment_made_in_time_wins_against_the_sweeper_whoever_locks_first(rou
     def pay():
         try:
             start.wait()
-            return payments.payment_record(**body).applied
+            return receiving.payment_record(**body).applied
         finally:
             connection.close()
 
     def sweep():
         try:
             start.wait()
-            return services.bookings_expire_due()
+            return appointments.bookings_expire_due()
         finally:
             connection.close()
 

@@ -6,13 +6,15 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test import TestCase
 from django.utils import timezone
 
 from casework import services as casework
 from casework.roles import CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
+from core.errors import DomainError
 from core.signing import signed_headers
-from delivery import services, simulator
+from delivery import pos, services, simulator
 from delivery.models import DeliveryChoice, Shipment, TrackingEvent
 from queueing import services as queueing
 from tests.conftest import bearer
@@ -46,6 +48,12 @@ def printed(office, staff):
     casework.passport_print(application=application, actor=staff[SUPERVISOR])
     application.refresh_from_db()
     return application
+
+
+def release(application, staff):
+    """Release the passport, with what follows the commit (PT Pos registers the parcel)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        casework.passport_release(application=application, actor=staff[SUPERVISOR])
 
 
 def delivery_url(application):
@@ -106,7 +114,7 @@ def test_the_database_refuses_an_address_number_in_other_digits(office, field, v
 def test_a_full_delivery_with_duplicate_and_out_of_order_events(office, staff, anon):
     application = printed(office, staff)
     services.delivery_choose(application=application, actor=application.owner, method="pos", address=ADDRESS)
-    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    release(application, staff)
     application.refresh_from_db()
     shipment = Shipment.objects.get(application=application)
     assert application.status == "shipped" and shipment.tracking_number.startswith("P")
@@ -137,7 +145,7 @@ def test_a_full_delivery_with_duplicate_and_out_of_order_events(office, staff, a
 def test_a_failed_delivery_returns_the_passport_and_the_applicant_chooses_again(office, staff, anon):
     application = printed(office, staff)
     services.delivery_choose(application=application, actor=application.owner, method="pos", address=ADDRESS)
-    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    release(application, staff)
     tn = Shipment.objects.get(application=application).tracking_number
     pos_notice(anon, event(tn, "failed", 30, location="Alamat tidak ditemukan"))
     application.refresh_from_db()
@@ -155,7 +163,7 @@ def test_a_failed_delivery_returns_the_passport_and_the_applicant_chooses_again(
 def test_the_choice_is_locked_once_the_passport_has_shipped(office, staff):
     application = printed(office, staff)
     services.delivery_choose(application=application, actor=application.owner, method="pos", address=ADDRESS)
-    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    release(application, staff)
     with domain_error("delivery_locked"):
         services.delivery_choose(application=application, actor=application.owner, method="pickup")
 
@@ -164,7 +172,7 @@ def test_the_choice_is_locked_once_the_passport_has_shipped(office, staff):
 def test_an_unsigned_or_stale_tracking_notice_is_401(office, staff, anon, tamper):
     application = printed(office, staff)
     services.delivery_choose(application=application, actor=application.owner, method="pos", address=ADDRESS)
-    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    release(application, staff)
     body = event(Shipment.objects.get().tracking_number, "delivered", 5)
     if tamper == "unsigned":
         response = anon.post("/api/v1/delivery/notifications/", body, format="json")
@@ -182,7 +190,7 @@ def test_an_unknown_tracking_number_is_404(anon):
 def test_the_poll_catches_events_whose_callback_never_came_and_is_idempotent(office, staff):
     application = printed(office, staff)
     services.delivery_choose(application=application, actor=application.owner, method="pos", address=ADDRESS)
-    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    release(application, staff)
     tn = Shipment.objects.get().tracking_number
     simulator.advance(tn)  # manifest_received, but the callback is lost
     assert services.shipments_poll() == 2  # posted and manifest_received
@@ -192,7 +200,7 @@ def test_the_poll_catches_events_whose_callback_never_came_and_is_idempotent(off
 
 def test_collection_at_the_office_records_who_handed_it_to_whom(office, staff):
     application = printed(office, staff)
-    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    release(application, staff)
     with domain_error("invalid"):
         casework.passport_hand_over(application=application, actor=staff[CUSTOMER_SERVICE], collector_name="Paman Budi",
                                     relation="attorney", collector_nik="123")  # fmt: skip
@@ -204,7 +212,7 @@ def test_collection_at_the_office_records_who_handed_it_to_whom(office, staff):
 
 def test_a_passport_not_collected_within_a_month_is_cancelled(office, staff):
     application = printed(office, staff)
-    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    release(application, staff)
     assert casework.uncollected_cancel() == 0
     assert casework.uncollected_cancel(now=timezone.now() + timedelta(days=31)) == 1
     application.refresh_from_db()
@@ -222,3 +230,54 @@ def test_the_http_adapter_speaks_to_the_simulator_over_real_http(live_server, se
     assert [e["status"] for e in gateway.track(tn)] == ["posted"]
     with pytest.raises(Exception, match="PT Pos"):
         HttpGateway(live_server.url + "/dev/pos/api", "wrong-key").quote(province="Bali", postal_code="80234")
+
+
+class RecordingGateway:
+    """The simulator, remembering whether each call to PT Pos came inside a transaction."""
+
+    def __init__(self, down=False):
+        self.inside, self.down = [], down
+        self.real = pos.SimulatorGateway()
+
+    def quote(self, **kwargs):
+        self.inside.append(connection.in_atomic_block)
+        return self.real.quote(**kwargs)
+
+    def create_shipment(self, **kwargs):
+        self.inside.append(connection.in_atomic_block)
+        if self.down:
+            raise DomainError("pos_unavailable", "down", status=503)
+        return self.real.create_shipment(**kwargs)
+
+    def track(self, tracking_number):
+        self.inside.append(connection.in_atomic_block)
+        return self.real.track(tracking_number)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pt_pos_is_never_called_inside_a_transaction_and_an_outage_at_release_is_caught_up_by_the_poll(
+    office, staff, monkeypatch
+):
+    application = printed(office, staff)
+    gateway = RecordingGateway(down=True)
+    monkeypatch.setattr(pos, "gateway", lambda: gateway)
+    services.delivery_choose(application=application, actor=application.owner, method="pos", address=ADDRESS)
+    casework.passport_release(application=application, actor=staff[SUPERVISOR])
+    application.refresh_from_db()
+    shipment = Shipment.objects.get(application=application)
+    assert application.status == "shipped" and shipment.status == "registering" and shipment.tracking_number is None
+    gateway.down = False
+    services.shipments_poll()
+    shipment.refresh_from_db()
+    assert shipment.status == "posted" and shipment.tracking_number.startswith("P")
+    assert gateway.inside and not any(gateway.inside)  # quote, two registrations, tracking: all outside
+
+
+def test_registering_a_shipment_twice_gives_one_parcel(office, staff):
+    application = printed(office, staff)
+    services.delivery_choose(application=application, actor=application.owner, method="pos", address=ADDRESS)
+    release(application, staff)
+    shipment = Shipment.objects.get(application=application)
+    again = pos.gateway().create_shipment(reference=shipment.reference, recipient=shipment.recipient)
+    assert again == shipment.tracking_number
+    assert services.shipment_register(shipment_id=shipment.pk) is False  # registered already: nothing to do

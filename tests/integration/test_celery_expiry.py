@@ -2,9 +2,11 @@
 
 import pytest
 
-from billing import payments, simulator
+from appointments import payments as receiving
+from appointments import services as appointments
+from billing import simulator
 from billing.models import Bill
-from queueing import selectors, services
+from queueing import selectors
 from queueing.models import Booking
 from tests.factories import make_office, make_slot, ready_application
 from tests.integration.conftest import wait_for
@@ -21,10 +23,10 @@ def test_beat_expires_an_unpaid_bill_and_its_place_returns_while_a_paid_one_stay
     settings.BILL_TTL_SECONDS = 2
     slot = make_slot(make_office(), capacity=2, priority_capacity=0)
     unpaid_app, paid_app = ready_application(), ready_application()
-    unpaid = services.booking_create(application=unpaid_app, slot=slot, actor=unpaid_app.owner)
-    paid = services.booking_create(application=paid_app, slot=slot, actor=paid_app.owner)
+    unpaid = appointments.booking_create(application=unpaid_app, slot=slot, actor=unpaid_app.owner)
+    paid = appointments.booking_create(application=paid_app, slot=slot, actor=paid_app.owner)
     body = simulator.notification(billing_code=paid.bill.code, amount=paid.bill.amount)
-    payments.payment_record(**{**body, "paid_at": paid.bill.issued_at})
+    receiving.payment_record(**{**body, "paid_at": paid.bill.issued_at})
     assert remaining(slot) == 0
 
     swept = wait_for(lambda: Booking.objects.get(pk=unpaid.pk).status == "expired", timeout=30)
@@ -38,7 +40,7 @@ def test_beat_expires_an_unpaid_bill_and_its_place_returns_while_a_paid_one_stay
 
 
 def test_a_task_sent_through_redis_is_run_by_the_worker(celery_worker, settings):
-    from queueing.tasks import expire_due_bookings
+    from appointments.tasks import expire_due_bookings
 
     result = expire_due_bookings.apply_async()
     assert result.id  # queued on the real broker

@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from queueing import fastpath, selectors, services
+from appointments import services as appointments
+from queueing import hints, selectors
 from queueing.models import Booking
 from tests.factories import make_office, make_slot, ready_application
 from tests.integration.conftest import start_worker, stop_worker, wait_for
@@ -21,8 +22,8 @@ def caches_on(private_redis, settings):
 
 def test_the_worker_survives_a_redis_restart_and_runs_tasks_again(private_redis, transactional_db, tmp_path, settings):
     settings.BILL_TTL_SECONDS = 2
+    from appointments.tasks import expire_due_bookings
     from mpaspor.celery import app
-    from queueing.tasks import expire_due_bookings
 
     process, lines = start_worker(tmp_path, private_redis.url, production_like=True)
     try:
@@ -37,7 +38,7 @@ def test_the_worker_survives_a_redis_restart_and_runs_tasks_again(private_redis,
 
         slot = make_slot(make_office(), capacity=1, priority_capacity=0)
         application = ready_application()
-        booking = services.booking_create(application=application, slot=slot, actor=application.owner)
+        booking = appointments.booking_create(application=application, slot=slot, actor=application.owner)
         swept = wait_for(lambda: Booking.objects.get(pk=booking.pk).status == "expired", timeout=45)
         assert swept, "no sweep after Redis came back:\n" + "".join(lines[-40:])
     finally:
@@ -47,17 +48,17 @@ def test_the_worker_survives_a_redis_restart_and_runs_tasks_again(private_redis,
 def test_with_redis_away_booking_and_reading_availability_use_the_database(caches_on):
     slot = make_slot(make_office(), capacity=2, priority_capacity=0)
     first, second, third = ready_application(), ready_application(), ready_application()
-    services.booking_create(application=first, slot=slot, actor=first.owner)
+    appointments.booking_create(application=first, slot=slot, actor=first.owner)
     caches_on.stop()
-    fastpath._memo.clear()
+    hints._memo.clear()
 
     started = time.monotonic()
-    services.booking_create(application=second, slot=slot, actor=second.owner)
+    appointments.booking_create(application=second, slot=slot, actor=second.owner)
     day = next(d for d in selectors.availability(slot.office) if d["date"] == slot.date.isoformat())
     from tests.helpers import domain_error
 
     with domain_error("slot_full"):
-        services.booking_create(application=third, slot=slot, actor=third.owner)
+        appointments.booking_create(application=third, slot=slot, actor=third.owner)
     assert time.monotonic() - started < 5
     assert day["sessions"][0]["remaining"] == 0
     assert Booking.objects.filter(slot=slot, status="held").count() == 2

@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
+from appointments import services as appointments
 from core.errors import DomainError
-from queueing import fastpath, services
+from queueing import hints, services
 from queueing.models import ACTIVE, Booking, SessionSlot
 from tests.factories import make_office, make_slot, ready_application
 
@@ -26,7 +27,7 @@ def rush(slot, applications) -> Counter:
     def attempt(application):
         try:
             start.wait()
-            services.booking_create(application=application, slot=slot, actor=application.owner)
+            appointments.booking_create(application=application, slot=slot, actor=application.owner)
             return "booked"
         except DomainError as exc:
             return exc.code
@@ -59,7 +60,7 @@ def test_without_the_row_lock_the_same_rush_overbooks(last_places, monkeypatch):
         lambda *ids: {s.pk: s for s in SessionSlot.objects.select_related("office").filter(pk__in=ids)},
     )
     monkeypatch.setattr(services, "_taken", slow_count)
-    monkeypatch.setattr(fastpath, "is_full", lambda *args: False)
+    monkeypatch.setattr(hints, "is_full", lambda *args: False)
     results = rush(slot, applications)
     assert results["booked"] > slot.capacity  # the oversell a lock prevents
 
@@ -84,8 +85,8 @@ def test_two_movers_swapping_sessions_at_once_neither_deadlock_nor_lose_a_place(
     office = make_office()
     a_slot, b_slot = make_slot(office, days_ahead=2, capacity=2), make_slot(office, days_ahead=3, capacity=2)
     a, b = ready_application(), ready_application()
-    booking_a = services.booking_create(application=a, slot=a_slot, actor=a.owner)
-    booking_b = services.booking_create(application=b, slot=b_slot, actor=b.owner)
+    booking_a = appointments.booking_create(application=a, slot=a_slot, actor=a.owner)
+    booking_b = appointments.booking_create(application=b, slot=b_slot, actor=b.owner)
     start = threading.Barrier(2)
 
     def move(booking, target, owner):

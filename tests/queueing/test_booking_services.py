@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from appointments import services as appointments
 from core.models import AuditEntry
 from queueing import selectors, services
 from queueing.models import Booking, Closure
@@ -26,7 +27,7 @@ def slot(office):
 
 
 def book(application, slot, **kwargs):
-    return committed(services.booking_create, application=application, slot=slot, actor=application.owner, **kwargs)
+    return committed(appointments.booking_create, application=application, slot=slot, actor=application.owner, **kwargs)
 
 
 def remaining(slot):
@@ -95,8 +96,8 @@ def test_a_stale_hold_of_the_same_person_does_not_block_a_new_booking(slot, offi
 def test_the_sweeper_expires_due_holds_once_and_tells_the_application(slot):
     booking = book(ready_application(), slot)
     Booking.objects.filter(pk=booking.pk).update(hold_until=timezone.now() - timedelta(seconds=1))
-    assert services.bookings_expire_due() == 1
-    assert services.bookings_expire_due() == 0
+    assert appointments.bookings_expire_due() == 1
+    assert appointments.bookings_expire_due() == 0
     booking.refresh_from_db()
     assert booking.status == "expired" and booking.application.status == "expired"
     assert AuditEntry.objects.filter(application_id=booking.application.pk, action="expire").count() == 1
@@ -107,7 +108,7 @@ def test_cancelling_returns_the_place_at_once(slot):
     booking = book(application, slot)
     book(ready_application(), slot)
     assert remaining(slot)[0] == 0
-    committed(services.booking_cancel, booking=booking, actor=application.owner)
+    committed(appointments.booking_cancel, booking=booking, actor=application.owner)
     assert remaining(slot)[0] == 1
     booking.refresh_from_db()
     application.refresh_from_db()

@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from applicants import services as application_services
 from applicants.models import Fee
-from billing import payments, simulator
-from queueing import fastpath, selectors, services
+from appointments import payments as receiving
+from appointments import services as appointments
+from billing import simulator
+from queueing import hints, selectors, services
 from queueing.models import Booking, Closure
 from tests.factories import StaffFactory, make_office, make_slot, ready_application
 from tests.helpers import committed, domain_error
@@ -25,14 +27,14 @@ def test_declaring_a_closure_closes_the_days_sessions_and_lists_the_bookings_to_
     office = make_office()
     slot = make_slot(office)
     booked = ready_application()
-    booking = services.booking_create(application=booked, slot=slot, actor=booked.owner)
+    booking = appointments.booking_create(application=booked, slot=slot, actor=booked.owner)
     to_move = committed(services.closure_declare, office=office, day=slot.date, reason="Banjir", actor=StaffFactory())
     assert to_move == [booking]
     _, day = remaining(slot)
     assert day["open"] is False and day["closed_reason"] == "Banjir"
     late = ready_application()
     with domain_error("slot_not_bookable"):
-        services.booking_create(application=late, slot=slot, actor=late.owner)
+        appointments.booking_create(application=late, slot=slot, actor=late.owner)
 
 
 def test_adding_a_closure_in_the_admin_closes_the_day(client):
@@ -50,23 +52,23 @@ def test_a_supervisor_cancelling_a_paid_application_frees_its_place_at_once():
     office = make_office()
     slot = make_slot(office, capacity=1, priority_capacity=0)
     application = ready_application()
-    booking = committed(services.booking_create, application=application, slot=slot, actor=application.owner)
-    payments.payment_record(**{**simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
+    booking = committed(appointments.booking_create, application=application, slot=slot, actor=application.owner)
+    receiving.payment_record(**{**simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
                                "paid_at": booking.bill.issued_at})  # fmt: skip
-    assert fastpath.is_full(slot.pk, ["regular"])
-    committed(application_services.application_cancel, application=application, actor=StaffFactory(role="supervisor"),
+    assert hints.is_full(slot.pk, ["regular"])
+    committed(appointments.application_cancel, application=application, actor=StaffFactory(role="supervisor"),
               reason="Permintaan pemohon")  # fmt: skip
     application.refresh_from_db()
     assert application.status == "cancelled" and Booking.objects.get(pk=booking.pk).status == "cancelled"
-    assert not fastpath.is_full(slot.pk, ["regular"])
+    assert not hints.is_full(slot.pk, ["regular"])
     assert remaining(slot)[0] == 1
 
 
 def test_an_applicant_withdrawing_before_paying_cancels_the_bill_too():
     slot = make_slot(make_office())
     application = ready_application()
-    booking = services.booking_create(application=application, slot=slot, actor=application.owner)
-    application_services.application_cancel(application=application, actor=application.owner)
+    booking = appointments.booking_create(application=application, slot=slot, actor=application.owner)
+    appointments.application_cancel(application=application, actor=application.owner)
     booking.bill.refresh_from_db()
     application.refresh_from_db()
     assert application.status == "cancelled" and booking.bill.status == "cancelled"
@@ -99,7 +101,7 @@ def test_a_price_already_in_force_is_read_only_in_the_admin(client):
 def test_staff_grant_a_special_reschedule_from_the_admin(client):
     office = make_office()
     application = ready_application()
-    booking = services.booking_create(application=application, slot=make_slot(office), actor=application.owner)
+    booking = appointments.booking_create(application=application, slot=make_slot(office), actor=application.owner)
     target = make_slot(office, days_ahead=4)
     client.force_login(StaffFactory(role="customer_service"))
     url = f"/admin/queueing/booking/{booking.pk}/special-reschedule/"

@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework_simplejwt.tokens import AccessToken
 
-from queueing import services
+from appointments import services as appointments
 from tests.factories import make_office, make_slot, ready_application
 from tests.helpers import committed
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def full_slot():
     slot = make_slot(make_office(code="hot"), capacity=1, priority_capacity=0)
     first = ready_application()
-    committed(services.booking_create, application=first, slot=slot, actor=first.owner)
+    committed(appointments.booking_create, application=first, slot=slot, actor=first.owner)
     return slot
 
 
@@ -36,9 +36,9 @@ def test_an_attempt_on_a_full_session_is_refused_without_a_query(client, full_sl
 def test_the_first_refusal_after_a_hint_lapsed_needs_a_handful_of_queries_and_sets_it_again(
     client, full_slot, django_assert_max_num_queries
 ):
-    from queueing import fastpath
+    from queueing import hints
 
-    fastpath.clear_full(full_slot.pk)
+    hints.clear_full(full_slot.pk)
     first, second = ready_application(), ready_application()
     with django_assert_max_num_queries(5):
         assert attempt(client, first, full_slot).json()["code"] == "slot_full"
@@ -75,11 +75,11 @@ def test_the_availability_document_is_served_without_a_query(client, full_slot, 
 def test_while_one_process_rebuilds_the_calendar_others_get_the_previous_one(client, full_slot):
     from django.core.cache import cache
 
-    from queueing import fastpath
+    from queueing import hints
 
     before = client.get("/api/v1/offices/hot/availability/").content
-    fastpath.forget_availability("hot")
-    cache.add(fastpath._rebuild_key("hot"), 1, timeout=2)  # another process is rebuilding
-    assert fastpath.cached_document("hot") == before
-    cache.delete(fastpath._rebuild_key("hot"))
-    assert fastpath.cached_document("hot") is None  # this reader rebuilds
+    hints.forget_availability("hot")
+    cache.add(hints._rebuild_key("hot"), 1, timeout=2)  # another process is rebuilding
+    assert hints.cached_document("hot") == before
+    cache.delete(hints._rebuild_key("hot"))
+    assert hints.cached_document("hot") is None  # this reader rebuilds

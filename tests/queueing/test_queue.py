@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from appointments import services as appointments
 from queueing import services
 from queueing.models import Booking, QueueTicket
 from tests.factories import StaffFactory, make_nik, make_office, make_slot, paid_booking_today, ready_application
@@ -47,7 +48,7 @@ def test_priority_applicants_get_p_numbers_and_are_called_first(office, officer)
 
 def test_an_unpaid_booking_cannot_check_in(office, officer):
     application = ready_application()
-    booking = services.booking_create(application=application, slot=make_slot(office), actor=application.owner)
+    booking = appointments.booking_create(application=application, slot=make_slot(office), actor=application.owner)
     with domain_error("not_paid"):
         services.booking_check_in(code=booking.code, office=office, actor=officer)
 

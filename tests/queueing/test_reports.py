@@ -3,6 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from appointments import payments as receiving
+from appointments import services as appointments
 from casework.models import Issuance
 from tests.conftest import bearer
 from tests.factories import ApplicationFactory, StaffFactory, make_office
@@ -58,20 +60,19 @@ def test_the_csv_and_the_public_page_carry_counts_and_no_personal_data(client, o
 
 
 def test_operational_figures_count_bookings_payments_expiries_per_day_for_staff_only(office):
-    from billing import payments, simulator
-    from queueing import services
+    from billing import simulator
     from queueing.models import Booking
     from tests.factories import make_slot, ready_application
 
     slot = make_slot(office, capacity=5)
     paid = ready_application()
-    booking = services.booking_create(application=paid, slot=slot, actor=paid.owner)
-    payments.payment_record(**{**simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
+    booking = appointments.booking_create(application=paid, slot=slot, actor=paid.owner)
+    receiving.payment_record(**{**simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
                                "paid_at": booking.bill.issued_at})  # fmt: skip
     lapsed = ready_application()
-    gone = services.booking_create(application=lapsed, slot=slot, actor=lapsed.owner)
+    gone = appointments.booking_create(application=lapsed, slot=slot, actor=lapsed.owner)
     Booking.objects.filter(pk=gone.pk).update(hold_until=gone.created_at - timedelta(seconds=1))
-    services.bookings_expire_due()
+    appointments.bookings_expire_due()
     today = office.local_today()
     url = "/api/v1/reports/operations/"
     assert bearer(paid.owner).get(url, {"office": office.code}).status_code == 403

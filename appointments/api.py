@@ -1,4 +1,6 @@
-"""Bills, renewal, the proof of application and payment notifications over the API."""
+"""The applicant's appointment over the API: booking a session and its bill, rescheduling,
+cancelling, the bill and its renewal, the proof of application; and the payment
+gateway's signed notification."""
 
 from django.conf import settings
 from django.http import Http404
@@ -11,17 +13,143 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
+from appointments import payments, services
+from appointments.proof import pdf_response
+from appointments.selectors import proof_of
 from billing.channels import FORFEIT_NOTICE, channels
 from billing.models import Bill, BillStatus, PaymentCase
-from billing.payments import payment_record
-from billing.proof import pdf_response
-from billing.selectors import applied_payment, current_bill, proof_of
+from billing.selectors import applied_payment, current_bill
 from billing.words import rupiah_in_words
+from core import json_input
 from core.errors import DomainError
+from core.fastjwt import access_token_user
 from core.idempotency import idempotent
 from core.signing import verify
-from core.throttling import throttle
-from queueing import services as queueing_services
+from core.throttling import client_address, enforce, throttle
+from core.web import AnswersBeforeDRF, domain_error_page
+from queueing import hints
+from queueing import services as places
+from queueing.models import Booking, SessionSlot
+from queueing.selectors import active_booking
+
+BookingThrottles = [throttle("booking_account"), throttle("booking_address", per_account=False)]
+
+
+class BookingIn(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1, help_text="A session id from the availability")
+    priority = serializers.BooleanField(default=False, help_text="Use the priority lane (eligible applicants only)")
+
+
+class BillSummaryOut(serializers.Serializer):
+    code = serializers.CharField()
+    amount = serializers.IntegerField()
+    status = serializers.CharField(source="effective_status")
+    expires_at = serializers.DateTimeField()
+
+
+class BookingOut(serializers.ModelSerializer):
+    status = serializers.CharField(source="effective_status")
+    office = serializers.SerializerMethodField()
+    session = serializers.SerializerMethodField()
+    reschedules_left = serializers.SerializerMethodField()
+    bill = BillSummaryOut(allow_null=True)
+
+    class Meta:
+        model = Booking
+        fields = ["code", "status", "lane", "office", "session", "hold_until", "reschedules_left", "bill", "created_at"]
+
+    def get_office(self, booking) -> dict:
+        office = booking.slot.office
+        return {"code": office.code, "name": office.name, "timezone": office.timezone}
+
+    def get_session(self, booking) -> dict:
+        slot, zone = booking.slot, booking.slot.office.zone
+        return {"id": slot.pk, "date": slot.date.isoformat(), "start": slot.starts_at.astimezone(zone).isoformat(),
+                "end": slot.ends_at.astimezone(zone).isoformat()}  # fmt: skip
+
+    def get_reschedules_left(self, booking) -> int:
+        return max(settings.MAX_RESCHEDULES - booking.reschedules_used, 0)
+
+
+def _slot(session_id) -> SessionSlot:
+    slot = SessionSlot.objects.select_related("office").filter(pk=session_id).first()
+    if slot is None:
+        message = _("There is no such session.")
+        raise DomainError("invalid", message, fields={"session": [message]})
+    return slot
+
+
+def _current(application) -> Booking:
+    booking = active_booking(application)
+    if booking is None:
+        raise Http404
+    return booking
+
+
+class BookingView(AnswersBeforeDRF, APIView):
+    def get_throttles(self):
+        return [] if self.request.method == "GET" else [cls() for cls in BookingThrottles]
+
+    @extend_schema(responses=BookingOut, tags=["booking"], summary="The application's current booking")
+    def get(self, request, application_id):
+        application = application_selectors.application_of(request.user, application_id)
+        return Response(BookingOut(_current(application)).data)
+
+    @extend_schema(request=BookingIn, responses={201: BookingOut}, tags=["booking"],
+                   summary="Book a session; 409 `slot_full` when no place is left")  # fmt: skip
+    @idempotent
+    def post(self, request, application_id):
+        application = application_selectors.application_of(request.user, application_id)
+        data = BookingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_create(application=application, slot=_slot(data.validated_data["session"]),
+                                          actor=request.user, priority=data.validated_data["priority"])  # fmt: skip
+        return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=BookingIn, responses=BookingOut, tags=["booking"],
+                   summary="Reschedule to another session, atomically (once, by the day before)")  # fmt: skip
+    @idempotent
+    def put(self, request, application_id):
+        application = application_selectors.application_of(request.user, application_id)
+        data = BookingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = places.booking_reschedule(booking=_current(application), slot=_slot(data.validated_data["session"]),
+                                              actor=request.user)  # fmt: skip
+        return Response(BookingOut(booking).data)
+
+    @extend_schema(responses={204: None}, tags=["booking"], summary="Cancel; the place returns to the quota at once")
+    def delete(self, request, application_id):
+        application = application_selectors.application_of(request.user, application_id)
+        services.booking_cancel(booking=_current(application), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @classmethod
+    def fast(cls, request, application_id):
+        """Refuse an attempt on a session the database just reported full, without touching it.
+
+        Only for a signed-in (valid bearer token) POST without an Idempotency-Key, whose body
+        names a session with a live "full" hint. The answer is the same `slot_full` the full
+        path would give; it reveals nothing about the application (fullness is public).
+        """
+        if request.method != "POST" or "HTTP_IDEMPOTENCY_KEY" in request.META:
+            return None
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        user_id = access_token_user(header[7:].strip()) if header.startswith("Bearer ") else None
+        if user_id is None:
+            return None
+        try:
+            body = json_input.loads(request.body)
+            session, priority = body["session"], body.get("priority") is True
+        except (ValueError, KeyError, TypeError):
+            return None
+        if type(session) is not int or not hints.is_full(session, ["priority", "regular"] if priority else ["regular"]):
+            return None  # a bool or a float is not a session id; a session not known full goes the full way
+        try:
+            enforce("booking_account", f"u{user_id}")
+            enforce("booking_address", f"a{client_address(request)}")
+            raise places.slot_full_error()
+        except DomainError as exc:
+            return domain_error_page(request, exc)
 
 
 class PaymentOut(serializers.Serializer):
@@ -101,7 +229,7 @@ class RenewView(APIView):
     @idempotent
     def post(self, request, application_id):
         application = application_selectors.application_of(request.user, application_id)
-        booking = queueing_services.booking_renew(application=application, actor=request.user)
+        booking = services.booking_renew(application=application, actor=request.user)
         return Response(BillOut(booking.bill).data, status=status.HTTP_201_CREATED)
 
 
@@ -152,7 +280,7 @@ class PaymentNotificationView(APIView):
         verify(request, settings.PAYMENT_WEBHOOK_SECRET)
         data = PaymentNotificationIn(data=request.data)
         data.is_valid(raise_exception=True)
-        result = payment_record(**data.validated_data)
+        result = payments.payment_record(**data.validated_data)
         if result.replay:
             return Response({"status": "duplicate"})
         if result.applied:
