@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
-from applicants import rules
+from applicants import rules, workflow
 from applicants.models import Application, Document
 from core.models import AuditEntry
 
@@ -66,3 +66,21 @@ def audit_trail_of(application: Application) -> QuerySet[AuditEntry]:
 def timeline_of(application: Application) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.filter(application_id=application.pk, public=True)
     return entries.select_related("actor").order_by("created_at", "id")
+
+
+def owner_actions(application: Application) -> set[str]:
+    """What the applicant may do to the application now: pages offer only these (the
+    services refuse the rest with the same rule)."""
+    status = application.status
+    actions = set()
+    if status in workflow.OWNER_BIODATA_STATUSES:
+        actions |= {"edit_details", "upload_documents"}
+    if status in workflow.OWNER_PRODUCT_STATUSES:
+        actions.add("edit_product")
+    if status in workflow.OWNER_REPLACE_REJECTED_STATUSES and application.documents.filter(status="rejected").exists():
+        actions.add("replace_rejected_documents")
+    if status == workflow.S.DRAFT:
+        actions |= {"remove_documents", "submit"}
+    if workflow.MACHINE.can(application, "withdraw"):
+        actions.add("withdraw")
+    return actions

@@ -32,14 +32,11 @@ from core.audit import log_action
 from core.errors import DomainError
 
 S = ApplicationStatus
-FINISHED_STATUSES = {S.COLLECTED, S.DELIVERED, S.CANCELLED, S.REFUSED}
-# The applicant may correct biodata until the fee is paid; the price-fixing fields only
-# until a place is booked, because the bill was issued for them.
-OWNER_BIODATA_STATUSES = {S.DRAFT, S.SUBMITTED, S.BOOKED, S.EXPIRED}
-OWNER_PRODUCT_STATUSES = {S.DRAFT, S.SUBMITTED, S.EXPIRED}
-# After payment a rejected document can still be replaced, until the interview.
-OWNER_REPLACE_REJECTED_STATUSES = {S.PAID, S.CHECKED_IN}
-STAFF_CORRECTION_STATUSES = {S.DRAFT, S.SUBMITTED, S.BOOKED, S.EXPIRED, S.PAID, S.CHECKED_IN, S.INTERVIEWED}
+FINISHED = workflow.FINISHED
+OWNER_BIODATA_STATUSES = workflow.OWNER_BIODATA_STATUSES
+OWNER_PRODUCT_STATUSES = workflow.OWNER_PRODUCT_STATUSES
+OWNER_REPLACE_REJECTED_STATUSES = workflow.OWNER_REPLACE_REJECTED_STATUSES
+STAFF_CORRECTION_STATUSES = workflow.STAFF_CORRECTION_STATUSES
 
 
 # --- Accounts ---------------------------------------------------------------------------
@@ -117,7 +114,7 @@ def application_create(*, owner: User, data: dict) -> Application:
     """Start a draft. Partial data is fine; whatever is given must already be valid."""
     # Lock the account so two simultaneous creations cannot both slip under the cap.
     User.objects.select_for_update().filter(pk=owner.pk).first()
-    active = Application.objects.filter(owner=owner).exclude(status__in=FINISHED_STATUSES).count()
+    active = Application.objects.filter(owner=owner).exclude(status__in=FINISHED).count()
     if active >= settings.MAX_ACTIVE_APPLICATIONS_PER_ACCOUNT:
         raise DomainError(
             "too_many_applications",

@@ -61,6 +61,10 @@ def application_step(request, application_id, step):
     if step not in STEPS:
         raise Http404
     application = selectors.application_of(request.user, application_id)
+    actions = selectors.owner_actions(application)
+    if "edit_details" not in actions:
+        messages.info(request, _("These details can no longer be changed here; the office corrects them if needed."))
+        return redirect("application_review", application.pk)
     form_class = STEP_FORMS[step]
     if request.method == "POST":
         form = form_class(request.POST)
@@ -82,7 +86,7 @@ def application_step(request, application_id, step):
     index = STEP_ORDER.index(step)
     return render(request, "applicants/step.html", {
         "application": application, "form": form, "step": step, "step_label": STEPS[step][0],
-        "steps": _steps_context(application, step), "required": rules.REQUIRED_FIELDS,
+        "steps": _steps_context(application, step), "required": rules.REQUIRED_FIELDS, "actions": actions,
         "previous": reverse("application_step", args=[application.pk, STEP_ORDER[index - 1]]) if index else None,
     })  # fmt: skip
 
@@ -113,7 +117,7 @@ def application_documents(request, application_id):
     return render(request, "applicants/documents.html", {
         "application": application, "form": form, "checklist": selectors.documents_checklist(application),
         "steps": _steps_context(application, "documents"),
-        "editable": application.status in services.OWNER_BIODATA_STATUSES,
+        "actions": selectors.owner_actions(application),
     })  # fmt: skip
 
 
@@ -153,7 +157,7 @@ def application_review(request, application_id):
         "application": application, "sections": sections, "problems": problems,
         "document_problems": {k: v for k, v in problems.items() if k.startswith("documents.")},
         "checklist": selectors.documents_checklist(application), "price": price_of_application(application),
-        "steps": _steps_context(application, "review"),
+        "steps": _steps_context(application, "review"), "actions": selectors.owner_actions(application),
     })  # fmt: skip
 
 

@@ -20,6 +20,17 @@ from core.states import Machine, Move, move
 APPLICANT = "applicant"  # the account that owns the application
 SYSTEM = "system"  # payment gateway, PT Pos, periodic jobs: no person
 
+# An application in one of these is over: it no longer counts against the account's cap,
+# is not screened against new travel bans, and its passport cannot be sent or collected.
+FINISHED = frozenset({S.COLLECTED, S.DELIVERED, S.CANCELLED, S.REFUSED})
+# The applicant may correct biodata until the fee is paid; the price-fixing fields only
+# until a place is booked, because the bill was issued for them.
+OWNER_BIODATA_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.BOOKED, S.EXPIRED})
+OWNER_PRODUCT_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.EXPIRED})
+# After payment a rejected document can still be replaced, until the interview.
+OWNER_REPLACE_REJECTED_STATUSES = frozenset({S.PAID, S.CHECKED_IN})
+STAFF_CORRECTION_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.BOOKED, S.EXPIRED, S.PAID, S.CHECKED_IN, S.INTERVIEWED})
+
 # Each move names who may make it: APPLICANT, SYSTEM and/or staff permission codenames.
 PRE_PAYMENT = {S.DRAFT, S.SUBMITTED, S.BOOKED, S.EXPIRED}
 CS = "applicants.check_in_application"

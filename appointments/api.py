@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from applicants import selectors as application_selectors
 from appointments import payments, services
 from appointments.proof import pdf_response
-from appointments.selectors import proof_of
+from appointments.selectors import appointment_actions, proof_of
 from billing.channels import FORFEIT_NOTICE, channels
 from billing.models import Bill, BillStatus, PaymentCase
 from billing.selectors import applied_payment, current_bill
@@ -53,10 +53,16 @@ class BookingOut(serializers.ModelSerializer):
     session = serializers.SerializerMethodField()
     reschedules_left = serializers.SerializerMethodField()
     bill = BillSummaryOut(allow_null=True)
+    actions = serializers.SerializerMethodField(help_text="What the applicant may do now: pay, reschedule, "
+                                                          "cancel_booking, proof, renew, book")  # fmt: skip
 
     class Meta:
         model = Booking
-        fields = ["code", "status", "lane", "office", "session", "hold_until", "reschedules_left", "bill", "created_at"]
+        fields = ["code", "status", "lane", "office", "session", "hold_until", "reschedules_left", "bill", "actions",
+                  "created_at"]  # fmt: skip
+
+    def get_actions(self, booking) -> list[str]:
+        return sorted(appointment_actions(booking.application, booking))
 
     def get_office(self, booking) -> dict:
         office = booking.slot.office

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from applicants import workflow
+from applicants.models import ApplicationStatus as S
 from billing.models import BillStatus
 from billing.selectors import current_bill
 from core.errors import DomainError
+from queueing.models import BookingStatus
 from queueing.selectors import active_booking
+from queueing.workflow import BOOKINGS
 
 
 def proof_of(application):
@@ -16,3 +21,27 @@ def proof_of(application):
     if bill is None or bill.status != BillStatus.PAID or booking is None:
         raise DomainError("not_paid", _("The proof of application is available once the fee is paid."), status=409)
     return bill, booking
+
+
+def appointment_actions(application, booking) -> set[str]:
+    """What the applicant may do about the appointment now: book, pay, move, cancel, renew,
+    print the proof. Pages and the API offer only these; the services apply the same rules."""
+    actions = set()
+    if booking is not None:
+        if booking.effective_status == BookingStatus.HELD:
+            actions |= {"pay", "cancel_booking"}
+        if (
+            BOOKINGS.can(booking, "move")
+            and not booking.is_expired
+            and booking.reschedules_used < settings.MAX_RESCHEDULES
+            and booking.slot.office.local_today() < booking.slot.date
+        ):
+            actions.add("reschedule")
+        bill = current_bill(application)
+        if bill is not None and bill.status == BillStatus.PAID:
+            actions.add("proof")
+    elif workflow.MACHINE.can(application, "book") or application.status == S.PAID:
+        actions.add("book")
+    if application.status == S.EXPIRED:
+        actions |= {"renew", "book"}
+    return actions

@@ -97,9 +97,11 @@ def travel_ban_add(*, actor, nik: str = "", full_name: str, date_of_birth: date 
         public=False,
         data={"ban": ban.pk, "authority": authority, "reference": reference},
     )
-    finished = [S.COLLECTED, S.DELIVERED, S.CANCELLED, S.REFUSED, S.DRAFT]
-    for application in Application.objects.exclude(status__in=finished).filter(Q(nik=nik) if nik else Q(pk__in=[]) |
-                                                                                Q(date_of_birth=date_of_birth)):  # fmt: skip
+    # A draft is screened when it reaches the interview; a finished one needs no screening.
+    matches = Q(date_of_birth=date_of_birth) if date_of_birth else Q(pk__in=[])
+    if nik:
+        matches |= Q(nik=nik)
+    for application in Application.objects.exclude(status__in={*workflow.FINISHED, S.DRAFT}).filter(matches):
         travel_ban_screen(application)
     return ban
 

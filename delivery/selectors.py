@@ -1,6 +1,7 @@
+from applicants import workflow
 from applicants.models import ApplicationStatus as S
 from delivery.models import DeliveryChoice
-from delivery.services import ADDRESS_FIELDS
+from delivery.services import ADDRESS_FIELDS, CHOICE_OPEN
 
 
 def choice_of(application) -> DeliveryChoice:
@@ -10,7 +11,7 @@ def choice_of(application) -> DeliveryChoice:
 
 def delivery_visible(application) -> bool:
     """Whether the applicant has a delivery to choose or follow (not before submission or after the end)."""
-    return application.status not in (S.DRAFT, S.CANCELLED, S.REFUSED, S.COLLECTED)
+    return application.status != S.DRAFT and application.status not in workflow.FINISHED - {S.DELIVERED}
 
 
 def choice_form_initial(application, choice: DeliveryChoice) -> dict:
@@ -18,3 +19,13 @@ def choice_form_initial(application, choice: DeliveryChoice) -> dict:
     initial = {field: getattr(choice, field) or getattr(application, field, "") for field in ADDRESS_FIELDS}
     initial["recipient_name"] = choice.recipient_name or application.full_name
     return {"method": choice.method, **initial}
+
+
+def delivery_actions(application) -> set[str]:
+    """Choose pickup or delivery while the passport is at the office; follow a parcel sent."""
+    actions = set()
+    if application.status in CHOICE_OPEN:
+        actions.add("choose_delivery")
+    if application.status in (S.SHIPPED, S.DELIVERED):
+        actions.add("track_parcel")
+    return actions

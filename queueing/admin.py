@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.web import form_error
 from queueing import services
 from queueing.models import Booking, Closure, Office, QueueTicket, SessionSlot, SessionTemplate
+from queueing.workflow import BOOKINGS
 
 
 class SessionTemplateInline(admin.TabularInline):
@@ -102,6 +103,11 @@ class BookingAdmin(NumberSearch, admin.ModelAdmin):
     list_select_related = ["application", "slot__office"]
     readonly_fields = [f.name for f in Booking._meta.fields]
     change_form_template = "admin/queueing/booking/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        booking = Booking.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        extra = {"allowed_moves": BOOKINGS.allowed(booking) if booking else [], **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
 
     def has_add_permission(self, request):
         return False

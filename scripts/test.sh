@@ -18,6 +18,8 @@ export PRIVATE_MEDIA_ROOT="$RUN_DIR/private" STATIC_ROOT="$RUN_DIR/static" TMPDI
 log "ruff"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+log "the apps import only the layers below them (import-linter)"
+"$VENV/bin/lint-imports" --no-cache >/dev/null || "$VENV/bin/lint-imports" --no-cache
 log "migrations are up to date"
 "$PY" manage.py makemigrations --check --dry-run >/dev/null
 log "pytest"

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from appointments import services as appointments
 from billing.models import Bill
 from tests.billing.conftest import past
+from tests.conftest import bearer
 from tests.factories import make_office, make_slot, ready_application
 from tests.helpers import committed
 
@@ -68,3 +69,25 @@ def test_the_dev_simulator_answers_a_bad_amount_with_a_message_not_an_error(clie
     settings.PAYMENT_SIMULATOR_ENABLED = True
     response = client.post("/dev/payments/", {"billing_code": "123456789012345", "amount": "banyak"})
     assert response.status_code == 200 and response.context["result"][0] == 400
+
+
+def test_pages_offer_what_the_rules_allow_now_a_booked_application_can_still_be_corrected(client):
+    """The review page asks the same rule as the service: details may be corrected until the fee is paid."""
+    from appointments import payments as receiving
+    from billing import simulator
+
+    application = ready_application()
+    booking = appointments.booking_create(application=application, slot=make_slot(make_office()), actor=application.owner)
+    client.force_login(application.owner)
+    review = client.get(f"/applications/{application.pk}/review/").content.decode()
+    assert f"/applications/{application.pk}/step/" in review  # "Change" links, as the service allows in `booked`
+    detail = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "booking/cancel/" in detail
+    body = simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount)
+    receiving.payment_record(**{**body, "paid_at": booking.bill.issued_at})
+    review = client.get(f"/applications/{application.pk}/review/").content.decode()
+    assert f"/applications/{application.pk}/step/" not in review  # paid: biodata are the office's to correct now
+    detail = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "booking/cancel/" not in detail  # a paid place is moved, not cancelled
+    api = bearer(application.owner).get(f"/api/v1/applications/{application.pk}/booking/").json()
+    assert "proof" in api["actions"] and "cancel_booking" not in api["actions"]
