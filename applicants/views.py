@@ -45,8 +45,7 @@ def application_new(request):
         application = services.application_create(owner=request.user, data=data)
     except DomainError as exc:
         if exc.code != "invalid":
-            messages.error(request, exc.message)
-            return redirect("dashboard")
+            raise  # answered by the one refusal page, with its status
         # The account's name or phone did not pass the biodata rules: start without them.
         application = services.application_create(owner=request.user, data={"relationship": relationship})
     return redirect("application_step", application.pk, STEP_ORDER[0])
@@ -66,13 +65,17 @@ def application_step(request, application_id, step):
         messages.info(request, _("These details can no longer be changed here; the office corrects them if needed."))
         return redirect("application_review", application.pk)
     form_class = STEP_FORMS[step]
+    status = 200
     if request.method == "POST":
         form = form_class(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            status = 400
+        else:
             try:
                 services.application_update(application=application, actor=request.user, data=form.cleaned_data)
             except DomainError as exc:
                 form_error(form, exc)
+                status = exc.status
             else:
                 if "save_exit" in request.POST:
                     messages.success(request, _("Saved. You can continue later from any device."))
@@ -88,16 +91,17 @@ def application_step(request, application_id, step):
         "application": application, "form": form, "step": step, "step_label": STEPS[step][0],
         "steps": _steps_context(application, step), "required": rules.REQUIRED_FIELDS, "actions": actions,
         "previous": reverse("application_step", args=[application.pk, STEP_ORDER[index - 1]]) if index else None,
-    })  # fmt: skip
+    }, status=status)  # fmt: skip
 
 
 @login_required
 def application_documents(request, application_id):
     application = selectors.application_of(request.user, application_id)
-    form = DocumentUploadForm()
+    form, status = DocumentUploadForm(), 200
     if request.method == "POST":
         enforce("upload_account", f"u{request.user.pk}")
         form = DocumentUploadForm(request.POST, request.FILES)
+        status = 400
         if form.is_valid():
             try:
                 document = services.document_upload(
@@ -108,6 +112,7 @@ def application_documents(request, application_id):
                 )
             except DomainError as exc:
                 form_error(form, exc)
+                status = exc.status
             else:
                 messages.success(request, _("%(document)s uploaded.") % {"document": document.get_kind_display()})
                 if document.quality_warnings:
@@ -118,31 +123,28 @@ def application_documents(request, application_id):
         "application": application, "form": form, "checklist": selectors.documents_checklist(application),
         "steps": _steps_context(application, "documents"),
         "actions": selectors.owner_actions(application),
-    })  # fmt: skip
+    }, status=status)  # fmt: skip
 
 
 @login_required
 @require_POST
 def document_delete(request, application_id, document_id):
     document = selectors.document_of(request.user, application_id, document_id)
-    try:
-        services.document_delete(document=document, actor=request.user)
-        messages.success(request, _("Document removed."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    services.document_delete(document=document, actor=request.user)  # a refusal is the one refusal page
+    messages.success(request, _("Document removed."))
     return redirect("application_documents", application_id)
 
 
 @login_required
 def application_review(request, application_id):
     application = selectors.application_of(request.user, application_id)
-    problems = services.application_problems(application)
+    problems, status = services.application_problems(application), 200
     if request.method == "POST":
         try:
             services.application_submit(application=application, actor=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
-            problems = exc.fields or problems
+            problems, status = exc.fields or problems, exc.status
         else:
             messages.success(
                 request, _("Your application has been submitted. Next: choose an office, a day and a session.")
@@ -158,7 +160,7 @@ def application_review(request, application_id):
         "document_problems": {k: v for k, v in problems.items() if k.startswith("documents.")},
         "checklist": selectors.documents_checklist(application), "price": price_of_application(application),
         "steps": _steps_context(application, "review"), "actions": selectors.owner_actions(application),
-    })  # fmt: skip
+    }, status=status)  # fmt: skip
 
 
 def _display(application, name):

@@ -41,6 +41,7 @@ def booking_page(request, application_id):
     offices = selectors.offices_for(application.passport_type)
     office = next((o for o in offices if o.code == request.GET.get("office")), None)
     office = office or (current.slot.office if current else _default_office(application, offices))
+    status = 200
     if request.method == "POST":
         enforce("booking_account", f"u{request.user.pk}")
         enforce("booking_address", f"a{client_address(request)}")
@@ -49,6 +50,7 @@ def booking_page(request, application_id):
         if slot is None:
             messages.error(request, _("Please choose a session."))
             return redirect(request.get_full_path())
+        office = slot.office
         try:
             if current:
                 places.booking_reschedule(booking=current, slot=slot, actor=request.user)
@@ -59,8 +61,9 @@ def booking_page(request, application_id):
                 messages.success(request, _("The place is yours until the payment deadline. Please pay the fee now."))
             return redirect("application_detail", application.pk)
         except DomainError as exc:
+            # The page again, with the refusal's message and status (a full session: the others left).
             messages.error(request, exc.message)
-            return redirect(f"{request.path}?office={slot.office.code}")
+            status = exc.status
     days = selectors.availability(office) if office else []
     for day in days:
         day["day"] = date.fromisoformat(day["date"])  # shown as "Sen, 30 Nov"
@@ -69,7 +72,7 @@ def booking_page(request, application_id):
         "application": application, "current": current, "offices": offices, "office": office, "days": days,
         "alternatives": [] if has_places or not office else selectors.nearest_with_places(office, application.passport_type),
         "priority_eligible": rules.priority_eligible(rules.values_of(application)),
-    })  # fmt: skip
+    }, status=status)  # fmt: skip
 
 
 @login_required
@@ -79,11 +82,8 @@ def booking_cancel(request, application_id):
     current = selectors.active_booking(application)
     if current is None:
         raise Http404
-    try:
-        services.booking_cancel(booking=current, actor=request.user)
-        messages.success(request, _("The booking is cancelled and the place has been released."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    services.booking_cancel(booking=current, actor=request.user)  # a refusal is the one refusal page
+    messages.success(request, _("The booking is cancelled and the place has been released."))
     return redirect("application_detail", application.pk)
 
 
@@ -108,9 +108,11 @@ def bill_renew(request, application_id):
         services.booking_renew(application=application, actor=request.user)
         messages.success(request, _("A new billing code has been issued and your place is held again."))
     except DomainError as exc:
+        if not exc.extra.get("alternatives"):
+            raise  # the one refusal page
+        # The session is full now: the booking page, which lists the free ones, says so.
         messages.error(request, exc.message)
-        if exc.extra.get("alternatives"):
-            return redirect("booking", application.pk)
+        return redirect("booking", application.pk)
     return redirect("bill_page", application.pk)
 
 

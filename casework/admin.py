@@ -23,6 +23,7 @@ from casework.models import Interview, Issuance, TravelBan, TravelBanFlag
 from core.admin import ServiceWritesAdmin
 from core.audit import action_label, log_action
 from core.errors import DomainError
+from core.web import flash_refusal
 
 
 class ApplicationAdminForm(forms.ModelForm):
@@ -143,7 +144,7 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
             services.document_review(document=document, actor=request.user, accepted=form.cleaned_data["accepted"],
                                      reason=form.cleaned_data["reason"])  # fmt: skip
         except DomainError as exc:
-            messages.error(request, exc.message)
+            flash_refusal(request, exc)
         else:
             messages.success(request, _("%(document)s: decision recorded.") % {"document": document.get_kind_display()})
         return self._back(application_id)
@@ -160,7 +161,7 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
             document = services.document_upload(application=application, actor=request.user,
                                                 kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])  # fmt: skip
         except DomainError as exc:
-            messages.error(request, exc.message)
+            flash_refusal(request, exc)
         else:
             messages.success(
                 request,

@@ -18,6 +18,7 @@ from appointments.services import application_cancel
 from casework import services as casework
 from casework.models import CollectorRelation, Recommendation, TravelBanFlag
 from core.errors import DomainError
+from core.web import flash_refusal
 from queueing.services import application_check_in
 
 
@@ -109,11 +110,7 @@ def workflow_view(request, application_id, move):
     try:
         messages.success(request, _run(move, application, request.user, form.cleaned_data))
     except DomainError as exc:
-        messages.error(request, exc.message)
-        for errors in exc.fields.values():
-            for error in errors:
-                if error != exc.message:
-                    messages.error(request, error)
+        flash_refusal(request, exc)
     return back
 
 
@@ -133,7 +130,7 @@ def flag_decision_view(request, application_id, flag_id):
                                        reason=form.cleaned_data["reason"])  # fmt: skip
             messages.success(request, _("Decision recorded."))
         except DomainError as exc:
-            messages.error(request, exc.message)
+            flash_refusal(request, exc)
     else:
         messages.error(request, _("Choose a decision and give a reason."))
     return redirect(reverse("admin:applicants_application_change", args=[application_id]) + "#workflow")

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib import admin, messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -32,9 +34,9 @@ def id_param(params, name: str) -> int | None:
 def form_error(form, exc: DomainError) -> None:
     """Show a domain refusal on the form: per field where the form has it, else at the top."""
     placed = False
-    for field, messages in exc.fields.items():
+    for field, reasons in exc.fields.items():
         name = field if field in form.fields else None
-        for message in messages:
+        for message in reasons:
             form.add_error(name, message)
             placed = True
     if not placed or not exc.fields:
@@ -42,9 +44,23 @@ def form_error(form, exc: DomainError) -> None:
 
 
 def error_page(request, status: int, code: str, message: str, fields: dict | None = None):
+    """The one answer to a refused or impossible request: the API's JSON shape under /api/,
+    else a page in the person's language with the same message and status, and a way back."""
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(code, message, fields), status=status)
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    template = "admin/error.html" if request.path.startswith("/admin/") else "error.html"
+    context = {"status": status, "code": code, "message": message, "back": _back(request)}
+    if template == "admin/error.html":
+        context.update(admin.site.each_context(request))
+    return render(request, template, context, status=status)
+
+
+def _back(request) -> str:
+    """Where the request came from, if it was this site; else the start."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
+        return referer
+    return "/admin/" if request.path.startswith("/admin/") else "/"
 
 
 def bad_request(request, exception=None):
@@ -99,3 +115,13 @@ class AnswersBeforeDRF:
             return answer if answer is not None else full(request, *args, **kwargs)
 
         return functools.update_wrapper(view, full)
+
+
+def flash_refusal(request, exc: DomainError) -> None:
+    """A refusal of a staff button, shown on the page the officer returns to: the message,
+    then each field's own reason (the API answers the same `detail` and `fields`)."""
+    messages.error(request, exc.message)
+    for errors in exc.fields.values():
+        for error in errors:
+            if error != exc.message:
+                messages.error(request, error)

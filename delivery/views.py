@@ -23,7 +23,7 @@ def delivery_page(request, application_id):
     application = application_selectors.application_of(request.user, application_id)
     choice = selectors.choice_of(application)
     form = DeliveryForm(request.POST or None, initial=selectors.choice_form_initial(application, choice))
-    quote = None
+    quote, status = None, 400 if request.method == "POST" and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -38,8 +38,10 @@ def delivery_page(request, application_id):
                 return redirect("application_detail", application.pk)
         except DomainError as exc:
             form_error(form, exc)
-    return render(request, "delivery/choose.html", {"application": application, "form": form, "quote": quote,
-                                                    "choice": choice, "shipments": application.shipments.prefetch_related("events")})  # fmt: skip
+            status = exc.status
+    shipments = application.shipments.prefetch_related("events")
+    context = {"application": application, "form": form, "quote": quote, "choice": choice, "shipments": shipments}
+    return render(request, "delivery/choose.html", context, status=status)
 
 
 def _simulator_only():

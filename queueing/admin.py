@@ -129,7 +129,7 @@ class BookingAdmin(NumberSearch, admin.ModelAdmin):
                 moved = services.booking_reschedule(booking=booking, slot=form.cleaned_data["session"], actor=request.user,
                                                     special_reason=form.cleaned_data["reason"])  # fmt: skip
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Moved to %(slot)s.") % {"slot": moved.slot})
                 return redirect(reverse("admin:queueing_booking_change", args=[moved.pk]))

@@ -22,6 +22,7 @@ def _staff_office(request):
 def queue_desk(request):
     """The customer-service desk: check applicants in and call the next number."""
     offices, office = _staff_office(request)
+    status = 200
     if request.method == "POST" and office is not None:
         try:
             if request.POST.get("action") == "check_in":
@@ -41,8 +42,11 @@ def queue_desk(request):
                 else:
                     messages.info(request, _("Nobody is waiting."))
         except DomainError as exc:
+            # The desk again, with the refusal's message and status (a wrong code, a wrong day).
             messages.error(request, exc.message)
-        return redirect(f"{request.path}?office={office.code}")
+            status = exc.status
+        else:
+            return redirect(f"{request.path}?office={office.code}")
     today = office.local_today() if office else None
     tickets = (
         QueueTicket.objects.filter(office=office, date=today).select_related("booking__application") if office else []
@@ -51,7 +55,7 @@ def queue_desk(request):
         "offices": offices, "office": office,
         "waiting": [t for t in tickets if t.called_at is None],
         "called": sorted((t for t in tickets if t.called_at), key=lambda t: t.called_at, reverse=True)[:10],
-    })  # fmt: skip
+    }, status=status)  # fmt: skip
 
 
 def queue_board(request, code):

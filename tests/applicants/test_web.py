@@ -71,7 +71,7 @@ def test_a_bad_nik_in_the_wizard_is_explained_and_nothing_is_saved(client, user)
     response = client.post(f"/applications/{application.pk}/step/identity/", {
         "nik": "3171011708900001", "full_name": "Budi", "sex": "female", "date_of_birth": "1990-08-17", "occupation": "Pilot",
     })  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the same status the API answers
     assert response.context["form"].errors["sex"]
     application.refresh_from_db()
     assert application.occupation == "Karyawan swasta"
@@ -94,7 +94,7 @@ def test_a_fake_image_in_the_browser_gets_a_clear_message(client, user):
     response = client.post(f"/applications/{application.pk}/documents/", {
         "kind": "ktp", "file": SimpleUploadedFile("ktp.jpg", b"<html>not a photo</html>", "image/jpeg"),
     })  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the same status the API answers
     assert response.context["form"].errors["file"]
     assert not Document.objects.exists()
 

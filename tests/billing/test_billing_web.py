@@ -77,7 +77,9 @@ def test_pages_offer_what_the_rules_allow_now_a_booked_application_can_still_be_
     from billing import simulator
 
     application = ready_application()
-    booking = appointments.booking_create(application=application, slot=make_slot(make_office()), actor=application.owner)
+    booking = appointments.booking_create(
+        application=application, slot=make_slot(make_office()), actor=application.owner
+    )
     client.force_login(application.owner)
     review = client.get(f"/applications/{application.pk}/review/").content.decode()
     assert f"/applications/{application.pk}/step/" in review  # "Change" links, as the service allows in `booked`

@@ -1,6 +1,10 @@
-import pytest
+import threading
 
-from queueing.models import Booking
+import pytest
+from django.db import connection, transaction
+
+from queueing.models import Booking, SessionSlot
+from tests.conftest import bearer
 from tests.factories import make_office, make_slot, ready_application
 from tests.helpers import committed
 
@@ -54,3 +58,36 @@ def test_moving_an_appointment_in_the_browser_keeps_one_place(client):
     assert list(Booking.objects.filter(application=application).values_list("slot", "status").order_by("pk")) == [
         (first.pk, "moved"), (later.pk, "held"),
     ]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_that_stays_locked_is_answered_busy_on_the_web_as_on_the_api_never_500(client, settings):
+    """A lock timeout is retried, then answered with the same `busy` refusal on every face."""
+    settings.BOOKING_LOCK_TIMEOUT_MS = 100
+    office = make_office()
+    slot = make_slot(office)
+    application = ready_application()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_session():
+        with transaction.atomic():
+            SessionSlot.objects.select_for_update().get(pk=slot.pk)
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_session)
+    holder.start()
+    try:
+        locked.wait(5)
+        client.force_login(application.owner)
+        response = client.post(f"/applications/{application.pk}/booking/", {"session": slot.pk})
+        assert response.status_code == 503
+        assert "sibuk" in response.content.decode().lower()
+        api = bearer(application.owner).post(f"/api/v1/applications/{application.pk}/booking/",
+                                             {"session": slot.pk}, format="json")  # fmt: skip
+        assert api.status_code == 503 and api.json()["code"] == "busy" and api["Retry-After"] == "2"
+    finally:
+        release.set()
+        holder.join()
+    assert not Booking.objects.filter(application=application).exists()
