@@ -53,8 +53,15 @@ class PriceLine:
 SURCHARGE_BY_REASON = {"lost": FeeProduct.LOST, "damaged": FeeProduct.DAMAGED}
 
 
-def price_lines(*, passport_type: str, validity_years: int | None, service: str, reason: str,
-                at: datetime | None = None, fees: dict[str, Fee] | None = None) -> list[PriceLine]:  # fmt: skip
+def price_lines(
+    *,
+    passport_type: str,
+    validity_years: int | None,
+    service: str,
+    reason: str,
+    at: datetime | None = None,
+    fees: dict[str, Fee] | None = None,
+) -> list[PriceLine]:
     """The fee items for a passport product; empty if the product is not chosen yet or unpriced.
 
     `fees` (from `fees_in_force`) lets a caller pricing many applications read the schedule once."""

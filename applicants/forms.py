@@ -16,20 +16,62 @@ from core.throttling import client_address
 # Wizard steps: each saves its fields into the draft, so a person can stop and resume
 # on another device at any step.
 STEPS = {
-    "passport": (_("Passport"), ["relationship", "passport_type", "validity_years", "service", "reason",
-                                  "old_passport_number", "purpose", "priority_reason"]),
-    "identity": (_("Identity"), ["nik", "full_name", "sex", "place_of_birth", "date_of_birth", "marital_status",
-                                  "occupation", "kk_number", "phone", "email", "naturalised", "name_changed"]),
-    "family": (_("Family"), ["mother_name", "father_name", "guardian_relationship", "guardian_nik", "guardian_name",
-                              "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relationship"]),
+    "passport": (
+        _("Passport"),
+        [
+            "relationship",
+            "passport_type",
+            "validity_years",
+            "service",
+            "reason",
+            "old_passport_number",
+            "purpose",
+            "priority_reason",
+        ],
+    ),
+    "identity": (
+        _("Identity"),
+        [
+            "nik",
+            "full_name",
+            "sex",
+            "place_of_birth",
+            "date_of_birth",
+            "marital_status",
+            "occupation",
+            "kk_number",
+            "phone",
+            "email",
+            "naturalised",
+            "name_changed",
+        ],
+    ),
+    "family": (
+        _("Family"),
+        [
+            "mother_name",
+            "father_name",
+            "guardian_relationship",
+            "guardian_nik",
+            "guardian_name",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relationship",
+        ],
+    ),
     "address": (_("Address"), ["address_line", "village", "district", "city", "province", "postal_code"]),
-}  # fmt: skip
+}
 STEP_ORDER = list(STEPS)
 
 _NUMERIC = {"nik", "kk_number", "guardian_nik", "postal_code"}
 _PHONES = {"phone", "emergency_contact_phone"}
-_AUTOCOMPLETE = {"full_name": "name", "phone": "tel", "email": "email", "postal_code": "postal-code",
-                 "address_line": "street-address"}  # fmt: skip
+_AUTOCOMPLETE = {
+    "full_name": "name",
+    "phone": "tel",
+    "email": "email",
+    "postal_code": "postal-code",
+    "address_line": "street-address",
+}
 _HELP = {
     "nik": _("16 digits, as printed on your e-KTP or family card."),
     "kk_number": _("16 digits, printed at the top of the family card (KK)."),
@@ -66,17 +108,34 @@ STEP_FORMS = {
 
 
 class RegisterForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150, help_text=_("As on your e-KTP."),
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))  # fmt: skip
-    email = forms.EmailField(label=_("Email address"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))  # fmt: skip
-    phone = forms.CharField(label=_("Mobile number"), max_length=30, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))  # fmt: skip
-    password1 = forms.CharField(label=_("Password"), strip=False, max_length=128,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=password_validation.password_validators_help_text_html())  # fmt: skip
-    password2 = forms.CharField(label=_("Password again"), strip=False, max_length=128,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        help_text=_("As on your e-KTP."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -93,8 +152,11 @@ class RegisterForm(forms.Form):
 class EmailAuthenticationForm(AuthenticationForm):
     """Sign-in by e-mail, case-insensitive, with the same guessing guard as the API."""
 
-    username = forms.EmailField(label=_("Email address"), max_length=254,
-                                widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))  # fmt: skip
+    username = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
     def clean(self):
         email = User.objects.normalize_email(self.cleaned_data.get("username"))
@@ -115,8 +177,11 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
-    file = forms.FileField(label=_("Photo or scan"), allow_empty_file=True,
-                           widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,application/pdf"}))  # fmt: skip
+    file = forms.FileField(
+        label=_("Photo or scan"),
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,application/pdf"}),
+    )
 
 
 class ReviewDecisionForm(forms.Form):

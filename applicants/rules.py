@@ -27,29 +27,78 @@ SAME_DAY_REASONS = {Reason.NEW, Reason.EXPIRED}
 # The fields an applicant fills in, and which of them fix the price (locked once booked).
 PRODUCT_FIELDS = ("passport_type", "validity_years", "service", "reason")
 BIODATA_FIELDS = (
-    "relationship", "purpose", "old_passport_number", "nik", "kk_number", "full_name", "sex",
-    "place_of_birth", "date_of_birth", "marital_status", "occupation", "phone", "email",
-    "address_line", "village", "district", "city", "province", "postal_code", "mother_name",
-    "father_name", "guardian_relationship", "guardian_nik", "guardian_name",
-    "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relationship",
-    "naturalised", "name_changed", "priority_reason",
-)  # fmt: skip
+    "relationship",
+    "purpose",
+    "old_passport_number",
+    "nik",
+    "kk_number",
+    "full_name",
+    "sex",
+    "place_of_birth",
+    "date_of_birth",
+    "marital_status",
+    "occupation",
+    "phone",
+    "email",
+    "address_line",
+    "village",
+    "district",
+    "city",
+    "province",
+    "postal_code",
+    "mother_name",
+    "father_name",
+    "guardian_relationship",
+    "guardian_nik",
+    "guardian_name",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+    "naturalised",
+    "name_changed",
+    "priority_reason",
+)
 EDITABLE_FIELDS = PRODUCT_FIELDS + BIODATA_FIELDS
 # Once a place is booked it belongs to this person: these cannot change (no selling a place on).
 IDENTITY_FIELDS = ("nik", "full_name", "date_of_birth", "sex")
 
 REQUIRED_FIELDS = (
-    "passport_type", "validity_years", "reason", "purpose", "nik", "kk_number", "full_name", "sex",
-    "place_of_birth", "date_of_birth", "phone", "address_line", "village", "district", "city",
-    "province", "postal_code", "mother_name", "emergency_contact_name", "emergency_contact_phone",
-)  # fmt: skip
+    "passport_type",
+    "validity_years",
+    "reason",
+    "purpose",
+    "nik",
+    "kk_number",
+    "full_name",
+    "sex",
+    "place_of_birth",
+    "date_of_birth",
+    "phone",
+    "address_line",
+    "village",
+    "district",
+    "city",
+    "province",
+    "postal_code",
+    "mother_name",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+)
 ADULT_REQUIRED_FIELDS = ("marital_status", "occupation")
 CHILD_REQUIRED_FIELDS = ("guardian_relationship", "guardian_nik", "guardian_name")
 
 _NAME_FIELDS = ("full_name", "mother_name", "father_name", "guardian_name", "emergency_contact_name")
 _PHONE_FIELDS = ("phone", "emergency_contact_phone")
-_TEXT_FIELDS = ("place_of_birth", "occupation", "address_line", "village", "district", "city", "province",
-                "emergency_contact_relationship")  # fmt: skip
+_TEXT_FIELDS = (
+    "place_of_birth",
+    "occupation",
+    "address_line",
+    "village",
+    "district",
+    "city",
+    "province",
+    "emergency_contact_relationship",
+)
 
 
 def today() -> date:
@@ -177,9 +226,11 @@ class DocumentRequirement:
 
 
 CIVIL_DOCUMENTS = (
-    DocumentKind.BIRTH_CERTIFICATE, DocumentKind.MARRIAGE_CERTIFICATE, DocumentKind.DIPLOMA,
+    DocumentKind.BIRTH_CERTIFICATE,
+    DocumentKind.MARRIAGE_CERTIFICATE,
+    DocumentKind.DIPLOMA,
     DocumentKind.BAPTISM_CERTIFICATE,
-)  # fmt: skip
+)
 
 
 def _single(kind: DocumentKind) -> DocumentRequirement:
@@ -192,8 +243,12 @@ def required_documents(values: dict) -> list[DocumentRequirement]:
     reason = values.get("reason")
     required = []
     if adult is False:
-        required += [_single(DocumentKind.PARENT_KTP), _single(DocumentKind.KK), _single(DocumentKind.BIRTH_CERTIFICATE),
-                     _single(DocumentKind.PARENTS_MARRIAGE_CERTIFICATE)]  # fmt: skip
+        required += [
+            _single(DocumentKind.PARENT_KTP),
+            _single(DocumentKind.KK),
+            _single(DocumentKind.BIRTH_CERTIFICATE),
+            _single(DocumentKind.PARENTS_MARRIAGE_CERTIFICATE),
+        ]
     else:
         required += [
             _single(DocumentKind.KTP),

@@ -162,7 +162,8 @@ def _prepare_update(application: Application, actor: User, data: dict) -> tuple[
         locked = [f for f in locked if clean.get(f, data[f]) != getattr(application, f)]
         if locked:
             message = _(
-                "The passport type, validity, service and reason cannot change once a place is booked; cancel the booking first."
+                "The passport type, validity, service and reason cannot change once a place is booked; "
+                "cancel the booking first."
             )
             raise DomainError("product_locked", message, status=409, fields={f: [message] for f in locked})
         bound = [f for f in rules.IDENTITY_FIELDS if f in data and application.status not in (S.DRAFT, S.SUBMITTED)]

@@ -87,11 +87,21 @@ def application_step(request, application_id, step):
     else:
         form = form_class(initial={name: getattr(application, name) for name in form_class.base_fields})
     index = STEP_ORDER.index(step)
-    return render(request, "applicants/step.html", {
-        "application": application, "form": form, "step": step, "step_label": STEPS[step][0],
-        "steps": _steps_context(application, step), "required": rules.REQUIRED_FIELDS, "actions": actions,
-        "previous": reverse("application_step", args=[application.pk, STEP_ORDER[index - 1]]) if index else None,
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "applicants/step.html",
+        {
+            "application": application,
+            "form": form,
+            "step": step,
+            "step_label": STEPS[step][0],
+            "steps": _steps_context(application, step),
+            "required": rules.REQUIRED_FIELDS,
+            "actions": actions,
+            "previous": reverse("application_step", args=[application.pk, STEP_ORDER[index - 1]]) if index else None,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -116,14 +126,26 @@ def application_documents(request, application_id):
             else:
                 messages.success(request, _("%(document)s uploaded.") % {"document": document.get_kind_display()})
                 if document.quality_warnings:
-                    messages.warning(request, _("The photo looks small or blurred. Please check that every word can be read; "
-                                                "if not, upload a sharper photo."))  # fmt: skip
+                    messages.warning(
+                        request,
+                        _(
+                            "The photo looks small or blurred. Please check that every word can be read; "
+                            "if not, upload a sharper photo."
+                        ),
+                    )
                 return redirect("application_documents", application.pk)
-    return render(request, "applicants/documents.html", {
-        "application": application, "form": form, "checklist": selectors.documents_checklist(application),
-        "steps": _steps_context(application, "documents"),
-        "actions": selectors.owner_actions(application),
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "applicants/documents.html",
+        {
+            "application": application,
+            "form": form,
+            "checklist": selectors.documents_checklist(application),
+            "steps": _steps_context(application, "documents"),
+            "actions": selectors.owner_actions(application),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -151,16 +173,30 @@ def application_review(request, application_id):
             )
             return redirect("application_detail", application.pk)
     sections = [
-        {"key": key, "label": label, "rows": [(application._meta.get_field(n).verbose_name, _display(application, n), problems.get(n))
-                                              for n in names]}
+        {
+            "key": key,
+            "label": label,
+            "rows": [
+                (application._meta.get_field(n).verbose_name, _display(application, n), problems.get(n)) for n in names
+            ],
+        }
         for key, (label, names) in STEPS.items()
-    ]  # fmt: skip
-    return render(request, "applicants/review.html", {
-        "application": application, "sections": sections, "problems": problems,
-        "document_problems": {k: v for k, v in problems.items() if k.startswith("documents.")},
-        "checklist": selectors.documents_checklist(application), "price": price_of_application(application),
-        "steps": _steps_context(application, "review"), "actions": selectors.owner_actions(application),
-    }, status=status)  # fmt: skip
+    ]
+    return render(
+        request,
+        "applicants/review.html",
+        {
+            "application": application,
+            "sections": sections,
+            "problems": problems,
+            "document_problems": {k: v for k, v in problems.items() if k.startswith("documents.")},
+            "checklist": selectors.documents_checklist(application),
+            "price": price_of_application(application),
+            "steps": _steps_context(application, "review"),
+            "actions": selectors.owner_actions(application),
+        },
+        status=status,
+    )
 
 
 def _display(application, name):

@@ -76,6 +76,10 @@ class PaymentAdmin(admin.ModelAdmin):
                     _("Payment %(ntpn)s recorded: %(outcome)s.") % {"ntpn": result.payment.ntpn, "outcome": outcome},
                 )
                 return redirect(reverse("admin:billing_payment_changelist"))
-        context = {**self.admin_site.each_context(request), "form": form, "title": _("Record a payment by its NTPN"),
-                   "opts": self.model._meta}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Record a payment by its NTPN"),
+            "opts": self.model._meta,
+        }
         return render(request, "admin/billing/payment/reconcile.html", context)

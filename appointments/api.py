@@ -53,13 +53,24 @@ class BookingOut(serializers.ModelSerializer):
     session = serializers.SerializerMethodField()
     reschedules_left = serializers.SerializerMethodField()
     bill = BillSummaryOut(allow_null=True)
-    actions = serializers.SerializerMethodField(help_text="What the applicant may do now: pay, reschedule, "
-                                                          "cancel_booking, proof, renew, book")  # fmt: skip
+    actions = serializers.SerializerMethodField(
+        help_text="What the applicant may do now: pay, reschedule, cancel_booking, proof, renew, book"
+    )
 
     class Meta:
         model = Booking
-        fields = ["code", "status", "lane", "office", "session", "hold_until", "reschedules_left", "bill", "actions",
-                  "created_at"]  # fmt: skip
+        fields = [
+            "code",
+            "status",
+            "lane",
+            "office",
+            "session",
+            "hold_until",
+            "reschedules_left",
+            "bill",
+            "actions",
+            "created_at",
+        ]
 
     def get_actions(self, booking) -> list[str]:
         return sorted(appointment_actions(booking.application, booking))
@@ -70,8 +81,12 @@ class BookingOut(serializers.ModelSerializer):
 
     def get_session(self, booking) -> dict:
         slot, zone = booking.slot, booking.slot.office.zone
-        return {"id": slot.pk, "date": slot.date.isoformat(), "start": slot.starts_at.astimezone(zone).isoformat(),
-                "end": slot.ends_at.astimezone(zone).isoformat()}  # fmt: skip
+        return {
+            "id": slot.pk,
+            "date": slot.date.isoformat(),
+            "start": slot.starts_at.astimezone(zone).isoformat(),
+            "end": slot.ends_at.astimezone(zone).isoformat(),
+        }
 
     def get_reschedules_left(self, booking) -> int:
         return max(settings.MAX_RESCHEDULES - booking.reschedules_used, 0)
@@ -101,26 +116,39 @@ class BookingView(AnswersBeforeDRF, APIView):
         application = application_selectors.application_of(request.user, application_id)
         return Response(BookingOut(_current(application)).data)
 
-    @extend_schema(request=BookingIn, responses={201: BookingOut}, tags=["booking"],
-                   summary="Book a session; 409 `slot_full` when no place is left")  # fmt: skip
+    @extend_schema(
+        request=BookingIn,
+        responses={201: BookingOut},
+        tags=["booking"],
+        summary="Book a session; 409 `slot_full` when no place is left",
+    )
     @idempotent
     def post(self, request, application_id):
         application = application_selectors.application_of(request.user, application_id)
         data = BookingIn(data=request.data)
         data.is_valid(raise_exception=True)
-        booking = services.booking_create(application=application, slot=_slot(data.validated_data["session"]),
-                                          actor=request.user, priority=data.validated_data["priority"])  # fmt: skip
+        booking = services.booking_create(
+            application=application,
+            slot=_slot(data.validated_data["session"]),
+            actor=request.user,
+            priority=data.validated_data["priority"],
+        )
         return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=BookingIn, responses=BookingOut, tags=["booking"],
-                   summary="Reschedule to another session, atomically (once, by the day before)")  # fmt: skip
+    @extend_schema(
+        request=BookingIn,
+        responses=BookingOut,
+        tags=["booking"],
+        summary="Reschedule to another session, atomically (once, by the day before)",
+    )
     @idempotent
     def put(self, request, application_id):
         application = application_selectors.application_of(request.user, application_id)
         data = BookingIn(data=request.data)
         data.is_valid(raise_exception=True)
-        booking = places.booking_reschedule(booking=_current(application), slot=_slot(data.validated_data["session"]),
-                                              actor=request.user)  # fmt: skip
+        booking = places.booking_reschedule(
+            booking=_current(application), slot=_slot(data.validated_data["session"]), actor=request.user
+        )
         return Response(BookingOut(booking).data)
 
     @extend_schema(responses={204: None}, tags=["booking"], summary="Cancel; the place returns to the quota at once")
@@ -183,9 +211,25 @@ class BillOut(serializers.ModelSerializer):
 
     class Meta:
         model = Bill
-        fields = ["code", "amount", "amount_in_words", "lines", "status", "status_label", "issued_at", "expires_at",
-                  "seconds_left", "payer_name", "ministry_code", "echelon_code", "work_unit_code", "account_code",
-                  "payment", "channels", "notice"]  # fmt: skip
+        fields = [
+            "code",
+            "amount",
+            "amount_in_words",
+            "lines",
+            "status",
+            "status_label",
+            "issued_at",
+            "expires_at",
+            "seconds_left",
+            "payer_name",
+            "ministry_code",
+            "echelon_code",
+            "work_unit_code",
+            "account_code",
+            "payment",
+            "channels",
+            "notice",
+        ]
 
     def get_status_label(self, bill) -> str:
         return str(BillStatus(bill.effective_status).label)
@@ -220,8 +264,9 @@ def _bill_of(request, application_id) -> Bill:
 
 
 class BillView(APIView):
-    @extend_schema(responses=BillOut, tags=["billing"],
-                   summary="The billing code, amount, status, deadline and how to pay")  # fmt: skip
+    @extend_schema(
+        responses=BillOut, tags=["billing"], summary="The billing code, amount, status, deadline and how to pay"
+    )
     def get(self, request, application_id):
         return Response(BillOut(_bill_of(request, application_id)).data)
 
@@ -229,9 +274,13 @@ class BillView(APIView):
 class RenewView(APIView):
     throttle_classes = [throttle("booking_account"), throttle("booking_address", per_account=False)]
 
-    @extend_schema(request=None, responses={201: BillOut}, tags=["billing"],
-                   summary="A fresh code for an expired, unpaid bill; keeps or re-books the place where quota allows. "
-                           "409 lists `alternatives` when the session is full.")  # fmt: skip
+    @extend_schema(
+        request=None,
+        responses={201: BillOut},
+        tags=["billing"],
+        summary="A fresh code for an expired, unpaid bill; keeps or re-books the place where quota allows. "
+        "409 lists `alternatives` when the session is full.",
+    )
     @idempotent
     def post(self, request, application_id):
         application = application_selectors.application_of(request.user, application_id)
@@ -240,8 +289,11 @@ class RenewView(APIView):
 
 
 class ProofView(APIView):
-    @extend_schema(responses={(200, "application/pdf"): bytes}, tags=["billing"],
-                   summary="Proof of application (PDF with QR code) once paid")  # fmt: skip
+    @extend_schema(
+        responses={(200, "application/pdf"): bytes},
+        tags=["billing"],
+        summary="Proof of application (PDF with QR code) once paid",
+    )
     def get(self, request, application_id):
         application = application_selectors.application_of(request.user, application_id)
         bill, booking = proof_of(application)
@@ -264,11 +316,22 @@ class NotificationAnswer(serializers.Serializer):
 
 # Stored as cases, but answered as refusals so the gateway knows the payment was not taken.
 _REFUSALS = {
-    PaymentCase.PAID_LATE: (409, "bill_expired", _("The payment was made after the bill expired; it will be refunded.")),
-    PaymentCase.AMOUNT_MISMATCH: (422, "amount_mismatch", _("The amount paid differs from the bill; it will be refunded.")),
-    PaymentCase.PAID_BEFORE_ISSUE: (422, "paid_before_issue",
-                                    _("The payment time is before the bill was issued; it is kept for review.")),
-}  # fmt: skip
+    PaymentCase.PAID_LATE: (
+        409,
+        "bill_expired",
+        _("The payment was made after the bill expired; it will be refunded."),
+    ),
+    PaymentCase.AMOUNT_MISMATCH: (
+        422,
+        "amount_mismatch",
+        _("The amount paid differs from the bill; it will be refunded."),
+    ),
+    PaymentCase.PAID_BEFORE_ISSUE: (
+        422,
+        "paid_before_issue",
+        _("The payment time is before the bill was issued; it is kept for review."),
+    ),
+}
 
 
 class PaymentNotificationView(APIView):
@@ -277,11 +340,15 @@ class PaymentNotificationView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=PaymentNotificationIn, responses={200: NotificationAnswer}, tags=["partners"],
-                   summary="Payment gateway notification (signed). Every signed notice for a known code is stored. "
-                           "200 `paid`, `duplicate` (same NTPN) or `refund_due` (kept for a refund); 401 bad "
-                           "signature; 404 unknown code; 409 `bill_expired` (paid after the deadline); 422 "
-                           "`amount_mismatch` or `paid_before_issue`.")  # fmt: skip
+    @extend_schema(
+        request=PaymentNotificationIn,
+        responses={200: NotificationAnswer},
+        tags=["partners"],
+        summary="Payment gateway notification (signed). Every signed notice for a known code is stored. "
+        "200 `paid`, `duplicate` (same NTPN) or `refund_due` (kept for a refund); 401 bad "
+        "signature; 404 unknown code; 409 `bill_expired` (paid after the deadline); 422 "
+        "`amount_mismatch` or `paid_before_issue`.",
+    )
     def post(self, request):
         verify(request, settings.PAYMENT_WEBHOOK_SECRET)
         data = PaymentNotificationIn(data=request.data)

@@ -27,8 +27,18 @@ PaymentResult = payments.PaymentResult
 
 
 @locks.use_case
-def payment_record(*, billing_code: str, amount: int, ntpn: str, ntb: str, channel: str, paid_at: datetime,
-                   source: str = PaymentSource.GATEWAY, actor=None, note: str = "") -> PaymentResult:  # fmt: skip
+def payment_record(
+    *,
+    billing_code: str,
+    amount: int,
+    ntpn: str,
+    ntb: str,
+    channel: str,
+    paid_at: datetime,
+    source: str = PaymentSource.GATEWAY,
+    actor=None,
+    note: str = "",
+) -> PaymentResult:
     found = Bill.objects.filter(code=billing_code).only("application_id").first()
     if found is None:
         raise DomainError("unknown_billing_code", _("No bill has this billing code."), status=404)
@@ -44,8 +54,18 @@ def payment_record(*, billing_code: str, amount: int, ntpn: str, ntb: str, chann
         issued = timezone.localtime(bill.issued_at).strftime("%Y-%m-%d %H:%M")
         message = _("The amount or the payment time does not fit this bill (%(amount)s, issued %(issued)s).")
         raise DomainError("invalid", message % {"amount": bill.amount, "issued": issued})
-    payment = payments.payment_store(bill=bill, case=case, ntpn=ntpn, ntb=ntb, channel=channel, amount=amount,
-                                     paid_at=paid_at, source=source, actor=actor, note=note)  # fmt: skip
+    payment = payments.payment_store(
+        bill=bill,
+        case=case,
+        ntpn=ntpn,
+        ntb=ntb,
+        channel=channel,
+        amount=amount,
+        paid_at=paid_at,
+        source=source,
+        actor=actor,
+        note=note,
+    )
     if payment is None:  # the same NTPN, recorded for another application at this moment
         return payments.payment_replay(ntpn=ntpn, bill=found)
     place_kept = False
@@ -65,7 +85,12 @@ def _settle(application: Application, bill: Bill, payment: Payment, actor) -> bo
     workflow.check("pay", application, actor)
     closed = billing.bill_settle(bill=bill, paid_at=payment.paid_at, actor=actor)
     kept = places.booking_settle(application=application, bill=bill)
-    data = {"billing_code": bill.code, "ntpn": payment.ntpn, "channel": payment.channel, "place_kept": kept,
-            "codes_closed": closed}  # fmt: skip
+    data = {
+        "billing_code": bill.code,
+        "ntpn": payment.ntpn,
+        "channel": payment.channel,
+        "place_kept": kept,
+        "codes_closed": closed,
+    }
     workflow.transition(application, "pay", actor, data=data)
     return kept

@@ -36,8 +36,10 @@ def proof_pdf(*, application, booking, bill, language: str = "id") -> bytes:
             (_("NTPN"), bill.payments.filter(outcome="applied").values_list("ntpn", flat=True).first() or "-"),
         ]
         title = _("Proof of passport application")
-        notes = [_("Bring this proof and the original documents. Arrive 30 minutes before your session."),
-                 _("Show the QR code at the customer-service desk to get your queue number.")]  # fmt: skip
+        notes = [
+            _("Bring this proof and the original documents. Arrive 30 minutes before your session."),
+            _("Show the QR code at the customer-service desk to get your queue number."),
+        ]
 
     pdf = FPDF(format="A4")
     pdf.set_title(_latin1(title))
@@ -69,8 +71,10 @@ def pdf_response(*, application, booking, bill):
     from django.http import HttpResponse
     from django.utils.translation import get_language
 
-    response = HttpResponse(proof_pdf(application=application, booking=booking, bill=bill, language=get_language() or "id"),
-                            content_type="application/pdf")  # fmt: skip
+    response = HttpResponse(
+        proof_pdf(application=application, booking=booking, bill=bill, language=get_language() or "id"),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f'inline; filename="bukti-{application.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

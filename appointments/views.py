@@ -56,8 +56,9 @@ def booking_page(request, application_id):
                 places.booking_reschedule(booking=current, slot=slot, actor=request.user)
                 messages.success(request, _("Your appointment has been moved."))
             else:
-                services.booking_create(application=application, slot=slot, actor=request.user,
-                                        priority=request.POST.get("priority") == "1")  # fmt: skip
+                services.booking_create(
+                    application=application, slot=slot, actor=request.user, priority=request.POST.get("priority") == "1"
+                )
                 messages.success(request, _("The place is yours until the payment deadline. Please pay the fee now."))
             return redirect("application_detail", application.pk)
         except DomainError as exc:
@@ -68,11 +69,22 @@ def booking_page(request, application_id):
     for day in days:
         day["day"] = date.fromisoformat(day["date"])  # shown as "Sen, 30 Nov"
     has_places = any(s["remaining"] > 0 for d in days for s in d["sessions"])
-    return render(request, "appointments/booking.html", {
-        "application": application, "current": current, "offices": offices, "office": office, "days": days,
-        "alternatives": [] if has_places or not office else selectors.nearest_with_places(office, application.passport_type),
-        "priority_eligible": rules.priority_eligible(rules.values_of(application)),
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "appointments/booking.html",
+        {
+            "application": application,
+            "current": current,
+            "offices": offices,
+            "office": office,
+            "days": days,
+            "alternatives": []
+            if has_places or not office
+            else selectors.nearest_with_places(office, application.passport_type),
+            "priority_eligible": rules.priority_eligible(rules.values_of(application)),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -93,11 +105,20 @@ def bill_page(request, application_id):
     bill = current_bill(application)
     if bill is None:
         raise Http404
-    return render(request, "appointments/bill.html", {
-        "application": application, "bill": bill, "booking": selectors.active_booking(application), "channels": channels(),
-        "in_words": rupiah_in_words(bill.amount), "payment": applied_payment(bill), "notice": FORFEIT_NOTICE,
-        "simulator": settings.PAYMENT_SIMULATOR_ENABLED,
-    })  # fmt: skip
+    return render(
+        request,
+        "appointments/bill.html",
+        {
+            "application": application,
+            "bill": bill,
+            "booking": selectors.active_booking(application),
+            "channels": channels(),
+            "in_words": rupiah_in_words(bill.amount),
+            "payment": applied_payment(bill),
+            "notice": FORFEIT_NOTICE,
+            "simulator": settings.PAYMENT_SIMULATOR_ENABLED,
+        },
+    )
 
 
 @login_required
@@ -120,8 +141,17 @@ def bill_renew(request, application_id):
 def proof_page(request, application_id):
     application = application_selectors.application_of(request.user, application_id)
     bill, booking = proof_of(application)
-    return render(request, "appointments/proof.html", {"application": application, "bill": bill, "booking": booking,
-                                                  "qr": qr_svg(booking.code), "payment": applied_payment(bill)})  # fmt: skip
+    return render(
+        request,
+        "appointments/proof.html",
+        {
+            "application": application,
+            "bill": bill,
+            "booking": booking,
+            "qr": qr_svg(booking.code),
+            "payment": applied_payment(bill),
+        },
+    )
 
 
 @login_required

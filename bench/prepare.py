@@ -40,14 +40,25 @@ def nik(serial: int) -> str:
 
 @transaction.atomic
 def main() -> None:
-    office, _ = Office.objects.update_or_create(code="bench-office", defaults={
-        "name": "Kantor Imigrasi Benchmark", "address": "Jl. Uji Beban 1", "city": "Jakarta Utara",
-        "province": "DKI Jakarta", "timezone": "Asia/Jakarta", "issues_electronic": True, "offers_same_day": True,
-        "working_days": [0, 1, 2, 3, 4, 5, 6], "booking_horizon_days": 30, "quota_release_time": time(0, 0),
-    })  # fmt: skip
+    office, _ = Office.objects.update_or_create(
+        code="bench-office",
+        defaults={
+            "name": "Kantor Imigrasi Benchmark",
+            "address": "Jl. Uji Beban 1",
+            "city": "Jakarta Utara",
+            "province": "DKI Jakarta",
+            "timezone": "Asia/Jakarta",
+            "issues_electronic": True,
+            "offers_same_day": True,
+            "working_days": [0, 1, 2, 3, 4, 5, 6],
+            "booking_horizon_days": 30,
+            "quota_release_time": time(0, 0),
+        },
+    )
     for start, end in ((time(8), time(10)), (time(10), time(12)), (time(13), time(15))):
-        SessionTemplate.objects.update_or_create(office=office, start_time=start,
-                                                 defaults={"end_time": end, "capacity": CAPACITY, "priority_capacity": 5})  # fmt: skip
+        SessionTemplate.objects.update_or_create(
+            office=office, start_time=start, defaults={"end_time": end, "capacity": CAPACITY, "priority_capacity": 5}
+        )
     today = office.local_today()
     services.slots_generate(office=office, start=today, end=today + timedelta(days=30))
     # The crowd wants the day that has just been released: the last day of the window.
@@ -59,20 +70,60 @@ def main() -> None:
     photo = "documents/bench-shared.jpg"
     if not storage.exists(photo):
         storage.save(photo, ContentFile(b"\xff\xd8\xff\xe0bench"))
-    users = User.objects.bulk_create([User(email=f"crowd{i}@bench.localhost", full_name="Pemohon Uji", password=password,
-                                           email_verified_at=timezone.now()) for i in range(APPLICANTS)], batch_size=2000)  # fmt: skip
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"crowd{i}@bench.localhost",
+                full_name="Pemohon Uji",
+                password=password,
+                email_verified_at=timezone.now(),
+            )
+            for i in range(APPLICANTS)
+        ],
+        batch_size=2000,
+    )
     now = timezone.now()
-    applications = Application.objects.bulk_create([Application(
-        owner=user, status="submitted", submitted_at=now, passport_type="ordinary", validity_years=10, reason="new",
-        purpose="tourism", nik=nik(i), kk_number="3171010101090001", full_name="Pemohon Uji", sex="male",
-        place_of_birth="Jakarta", date_of_birth="1990-08-17", marital_status="single", occupation="Karyawan",
-        phone="+6281234567890", address_line="Jl. Uji 1", village="Sunter", district="Tanjung Priok",
-        city="Jakarta Utara", province="DKI Jakarta", postal_code="14350", mother_name="Siti",
-        emergency_contact_name="Ani", emergency_contact_phone="+6281298765432",
-    ) for i, user in enumerate(users)], batch_size=2000)  # fmt: skip
-    Document.objects.bulk_create([Document(application=a, kind=kind, file=photo, content_type="image/jpeg", size=1,
-                                           sha256="0" * 64) for a in applications for kind in ("ktp", "kk", "birth_certificate")],
-                                 batch_size=5000)  # fmt: skip
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                owner=user,
+                status="submitted",
+                submitted_at=now,
+                passport_type="ordinary",
+                validity_years=10,
+                reason="new",
+                purpose="tourism",
+                nik=nik(i),
+                kk_number="3171010101090001",
+                full_name="Pemohon Uji",
+                sex="male",
+                place_of_birth="Jakarta",
+                date_of_birth="1990-08-17",
+                marital_status="single",
+                occupation="Karyawan",
+                phone="+6281234567890",
+                address_line="Jl. Uji 1",
+                village="Sunter",
+                district="Tanjung Priok",
+                city="Jakarta Utara",
+                province="DKI Jakarta",
+                postal_code="14350",
+                mother_name="Siti",
+                emergency_contact_name="Ani",
+                emergency_contact_phone="+6281298765432",
+            )
+            for i, user in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    Document.objects.bulk_create(
+        [
+            Document(application=a, kind=kind, file=photo, content_type="image/jpeg", size=1, sha256="0" * 64)
+            for a in applications
+            for kind in ("ktp", "kk", "birth_certificate")
+        ],
+        batch_size=5000,
+    )
     OUT.mkdir(exist_ok=True)
     with open(OUT / "applicants.txt", "w") as fh:
         for user, application in zip(users, applications, strict=True):

@@ -32,12 +32,17 @@ def load(run_dir: Path, name: str) -> dict:
     data = json.loads((run_dir / f"{name}.json").read_text())
     seconds = data["duration_us"] / 1e6
     return {
-        "requests": data["requests"], "per_second": round(data["requests"] / seconds, 1),
-        "p50_ms": round(data["p50_us"] / 1000, 1), "p95_ms": round(data["p95_us"] / 1000, 1),
-        "p99_ms": round(data["p99_us"] / 1000, 1), "max_ms": round(data["max_us"] / 1000, 1),
-        "succeeded": data["ok"], "slot_full": data["slot_full"], "server_errors": data["server_error"],
+        "requests": data["requests"],
+        "per_second": round(data["requests"] / seconds, 1),
+        "p50_ms": round(data["p50_us"] / 1000, 1),
+        "p95_ms": round(data["p95_us"] / 1000, 1),
+        "p99_ms": round(data["p99_us"] / 1000, 1),
+        "max_ms": round(data["max_us"] / 1000, 1),
+        "succeeded": data["ok"],
+        "slot_full": data["slot_full"],
+        "server_errors": data["server_error"],
         "other_errors": data["client_error"] + data["other"] + data["socket_errors"],
-    }  # fmt: skip
+    }
 
 
 def overbooked() -> int:
@@ -62,8 +67,11 @@ def chart(result: dict, path: Path) -> None:
     rounds = result["rounds"]
     image = Image.new("RGB", (960, 440), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((20, 10), f"M-Paspor bench {result['measured_at'][:16]} UTC, {result['clients']} clients, "
-                        f"{result['machine']}", fill="black")  # fmt: skip
+    draw.text(
+        (20, 10),
+        f"M-Paspor bench {result['measured_at'][:16]} UTC, {result['clients']} clients, {result['machine']}",
+        fill="black",
+    )
     colours = {"health": (140, 149, 159), "availability": (31, 95, 160), "booking": (212, 167, 44)}
     x0, top, height, width = 40, 60, 300, 560
     peak = max(r[m]["per_second"] for r in rounds for m in colours) or 1
@@ -97,16 +105,21 @@ def chart(result: dict, path: Path) -> None:
 def main() -> None:
     run_dir = Path(sys.argv[1])
     clients, workers, rounds_n, round_seconds, rush_seconds = map(int, sys.argv[2:7])
-    rounds = [{mode: load(run_dir, f"round{i}_{mode}") for mode in ("health", "availability", "booking")}
-              for i in range(1, rounds_n + 1)]  # fmt: skip
+    rounds = [
+        {mode: load(run_dir, f"round{i}_{mode}") for mode in ("health", "availability", "booking")}
+        for i in range(1, rounds_n + 1)
+    ]
     phases = {name: load(run_dir, name) for name in ("rush_reads", "rush_bookings")}
     measured = [r[m] for r in rounds for m in ("availability", "booking")] + list(phases.values())
     every = [r[m] for r in rounds for m in ("health", "availability", "booking")] + list(phases.values())
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "clients": clients, "gunicorn": f"{workers} sync workers", "rounds": rounds_n,
-        "round_seconds": round_seconds, "rush_seconds": rush_seconds,
+        "clients": clients,
+        "gunicorn": f"{workers} sync workers",
+        "rounds": rounds_n,
+        "round_seconds": round_seconds,
+        "rush_seconds": rush_seconds,
         "health_per_second": median(r["health"]["per_second"] for r in rounds),
         "availability_reads_per_second": median(r["availability"]["per_second"] for r in rounds),
         "booking_attempts_per_second": median(r["booking"]["per_second"] for r in rounds),
@@ -123,7 +136,7 @@ def main() -> None:
         "bookings_beyond_capacity": overbooked(),
         "phases": phases,
         "rounds_detail": rounds,
-    }  # fmt: skip
+    }
     result["rounds"] = rounds
     result["targets_met"] = {
         "availability_ratio": result["availability_ratio"] >= TARGETS["availability_ratio"],

@@ -13,8 +13,10 @@ class BillingConfig(AppConfig):
 
         register_composer("bill_reminder", bill_reminder_message)
 
-        register_labels({
-            "payment_refund_due": _("Payment received but not applied: it will be refunded"),
-            "payment_refunded": _("Payment refunded"),
-            "bill_reminder": _("Reminder: the billing code expires soon"),
-        })  # fmt: skip
+        register_labels(
+            {
+                "payment_refund_due": _("Payment received but not applied: it will be refunded"),
+                "payment_refunded": _("Payment refunded"),
+                "bill_reminder": _("Reminder: the billing code expires soon"),
+            }
+        )

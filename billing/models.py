@@ -105,8 +105,9 @@ class Payment(models.Model):
     source = models.CharField(_("source"), max_length=16, choices=PaymentSource.choices, default=PaymentSource.GATEWAY)
     outcome = models.CharField(_("outcome"), max_length=12, choices=PaymentOutcome.choices)
     case = models.CharField(_("why not applied"), max_length=20, choices=PaymentCase.choices, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")  # fmt: skip
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -115,12 +116,19 @@ class Payment(models.Model):
         ordering = ["-received_at"]
         constraints = [
             # At most one payment is ever applied to a bill.
-            models.UniqueConstraint(fields=["bill"], condition=models.Q(outcome="applied"), name="one_applied_payment_per_bill"),
-            models.UniqueConstraint(fields=["application"], condition=models.Q(outcome="applied"),
-                                    name="one_applied_payment_per_application"),
-            models.CheckConstraint(condition=models.Q(outcome="applied", case="") | (~models.Q(outcome="applied") & ~models.Q(case="")),
-                                   name="a_case_says_why_a_payment_was_not_applied"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["bill"], condition=models.Q(outcome="applied"), name="one_applied_payment_per_bill"
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(outcome="applied"),
+                name="one_applied_payment_per_application",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="applied", case="") | (~models.Q(outcome="applied") & ~models.Q(case="")),
+                name="a_case_says_why_a_payment_was_not_applied",
+            ),
+        ]
 
     def __str__(self):
         return self.ntpn

@@ -77,17 +77,37 @@ def payment_replay(*, ntpn: str, bill: Bill) -> PaymentResult | None:
     return PaymentResult(earlier, replay=True)
 
 
-def payment_store(*, bill: Bill, case: str, ntpn: str, ntb: str, channel: str, amount: int, paid_at: datetime,
-                  source: str, actor=None, note: str = "") -> Payment | None:  # fmt: skip
+def payment_store(
+    *,
+    bill: Bill,
+    case: str,
+    ntpn: str,
+    ntb: str,
+    channel: str,
+    amount: int,
+    paid_at: datetime,
+    source: str,
+    actor=None,
+    note: str = "",
+) -> Payment | None:
     """Store the payment, applied or as a case; None if the same NTPN was stored at this
     moment by another notice (the caller replays that one)."""
     try:
         with transaction.atomic():
             return Payment.objects.create(
-                bill=bill, application_id=bill.application_id, ntpn=ntpn, ntb=ntb, channel=channel, amount=amount,
-                paid_at=paid_at, source=source, recorded_by=actor, note=note[:300],
-                outcome=PaymentOutcome.REFUND_DUE if case else PaymentOutcome.APPLIED, case=case,
-            )  # fmt: skip
+                bill=bill,
+                application_id=bill.application_id,
+                ntpn=ntpn,
+                ntb=ntb,
+                channel=channel,
+                amount=amount,
+                paid_at=paid_at,
+                source=source,
+                recorded_by=actor,
+                note=note[:300],
+                outcome=PaymentOutcome.REFUND_DUE if case else PaymentOutcome.APPLIED,
+                case=case,
+            )
     except IntegrityError:
         return None
 
@@ -101,9 +121,13 @@ def payment_make_case(*, payment: Payment, case: str, note: str) -> Payment:
 
 
 def payment_log_case(*, payment: Payment, actor=None) -> None:
-    log_action(payment.application_id, actor, "payment_refund_due", reason=str(PaymentCase(payment.case).label),
-               data={"billing_code": payment.bill.code, "ntpn": payment.ntpn, "amount": payment.amount,
-                     "case": payment.case})  # fmt: skip
+    log_action(
+        payment.application_id,
+        actor,
+        "payment_refund_due",
+        reason=str(PaymentCase(payment.case).label),
+        data={"billing_code": payment.bill.code, "ntpn": payment.ntpn, "amount": payment.amount, "case": payment.case},
+    )
 
 
 @transaction.atomic
@@ -126,7 +150,7 @@ def bills_due_for_reminder(*, within_seconds: int) -> list[Bill]:
             reminded_at__isnull=True,
             expires_at__gt=now,
             expires_at__lte=now + timedelta(seconds=within_seconds),
-        ).select_related("application__owner")  # fmt: skip
+        ).select_related("application__owner")
     )
 
 

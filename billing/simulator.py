@@ -26,8 +26,14 @@ def new_ntpn() -> str:
     return "".join(secrets.choice(NTPN_ALPHABET) for _ in range(16))
 
 
-def notification(*, billing_code: str, amount: int, channel: str = "mobile_banking", paid_at: datetime | None = None,
-                 ntpn: str | None = None) -> dict:  # fmt: skip
+def notification(
+    *,
+    billing_code: str,
+    amount: int,
+    channel: str = "mobile_banking",
+    paid_at: datetime | None = None,
+    ntpn: str | None = None,
+) -> dict:
     return {
         "billing_code": billing_code,
         "amount": amount,

@@ -22,8 +22,14 @@ def payment_simulator(request):
         if amount and not amount.isdigit():
             result = (400, {"code": "invalid", "detail": _("Enter the amount in whole rupiah.")})
         else:
-            body = simulator.notification(billing_code=code, amount=int(amount) if amount else (bill.amount if bill else 0),
-                                          channel=request.POST.get("channel") or "mobile_banking")  # fmt: skip
+            body = simulator.notification(
+                billing_code=code,
+                amount=int(amount) if amount else (bill.amount if bill else 0),
+                channel=request.POST.get("channel") or "mobile_banking",
+            )
             result = simulator.send(body, base_url=request.build_absolute_uri("/"))
-    return render(request, "billing/simulator.html", {"result": result, "channels": channels(),
-                                                      "billing_code": request.GET.get("code", "")})  # fmt: skip
+    return render(
+        request,
+        "billing/simulator.html",
+        {"result": result, "channels": channels(), "billing_code": request.GET.get("code", "")},
+    )

@@ -28,9 +28,11 @@ from core.web import flash_refusal
 
 class ApplicationAdminForm(forms.ModelForm):
     correction_reason = forms.CharField(
-        label=_("Reason for the correction"), required=False, max_length=300,
+        label=_("Reason for the correction"),
+        required=False,
+        max_length=300,
         help_text=_("Recorded in the audit log and shown to the applicant."),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Application
@@ -67,15 +69,58 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
     list_select_related = ["owner"]
     fieldsets = [
         (_("Application"), {"fields": ["number", "owner", "status", "created_at", "submitted_at"]}),
-        (_("Passport"), {"fields": ["relationship", "passport_type", "validity_years", "service", "reason",
-                                    "old_passport_number", "purpose", "priority_reason"]}),
-        (_("Identity"), {"fields": ["nik", "full_name", "sex", "place_of_birth", "date_of_birth", "marital_status",
-                                    "occupation", "kk_number", "phone", "email", "naturalised", "name_changed"]}),
-        (_("Family"), {"fields": ["mother_name", "father_name", "guardian_relationship", "guardian_nik", "guardian_name",
-                                  "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relationship"]}),
+        (
+            _("Passport"),
+            {
+                "fields": [
+                    "relationship",
+                    "passport_type",
+                    "validity_years",
+                    "service",
+                    "reason",
+                    "old_passport_number",
+                    "purpose",
+                    "priority_reason",
+                ]
+            },
+        ),
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "nik",
+                    "full_name",
+                    "sex",
+                    "place_of_birth",
+                    "date_of_birth",
+                    "marital_status",
+                    "occupation",
+                    "kk_number",
+                    "phone",
+                    "email",
+                    "naturalised",
+                    "name_changed",
+                ]
+            },
+        ),
+        (
+            _("Family"),
+            {
+                "fields": [
+                    "mother_name",
+                    "father_name",
+                    "guardian_relationship",
+                    "guardian_nik",
+                    "guardian_name",
+                    "emergency_contact_name",
+                    "emergency_contact_phone",
+                    "emergency_contact_relationship",
+                ]
+            },
+        ),
         (_("Address"), {"fields": ["address_line", "village", "district", "city", "province", "postal_code"]}),
         (_("Correction"), {"fields": ["correction_reason"]}),
-    ]  # fmt: skip
+    ]
 
     def has_add_permission(self, request):
         return False  # applications are started by applicants
@@ -93,43 +138,61 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
         changed = {name: form.cleaned_data[name] for name in form.changed_data if name in rules.EDITABLE_FIELDS}
         if changed:
             # The form's instance already holds the new values; the service reloads and locks.
-            services.application_update(application=Application.objects.get(pk=obj.pk), actor=request.user,
-                                        data=changed, reason=form.cleaned_data.get("correction_reason", ""))  # fmt: skip
+            services.application_update(
+                application=Application.objects.get(pk=obj.pk),
+                actor=request.user,
+                data=changed,
+                reason=form.cleaned_data.get("correction_reason", ""),
+            )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = get_object_or_404(Application, pk=object_id) if object_id else None
         extra_context = extra_context or {}
         if application is not None:
-            extra_context.update({
-                "documents": application.documents.select_related("reviewed_by", "uploaded_by"),
-                "checklist": selectors.documents_checklist(application),
-                "upload_form": DocumentUploadForm(),
-                "review_form": ReviewDecisionForm(),
-                "timeline": [(e, action_label(e)) for e in selectors.audit_trail_of(application)],
-                "can_review": request.user.has_perm("applicants.review_document"),
-                "can_upload": request.user.has_perm("applicants.add_document"),
-                "moves": staff_moves(application, request.user),
-                "flags": application.travel_ban_flags.select_related("ban", "decided_by"),
-                "flag_form": FlagDecisionForm(),
-                "can_decide_flags": request.user.has_perm("casework.decide_travel_ban"),
-                "issuance": getattr(application, "issuance", None),
-                "interview": getattr(application, "interview", None),
-            })  # fmt: skip
+            extra_context.update(
+                {
+                    "documents": application.documents.select_related("reviewed_by", "uploaded_by"),
+                    "checklist": selectors.documents_checklist(application),
+                    "upload_form": DocumentUploadForm(),
+                    "review_form": ReviewDecisionForm(),
+                    "timeline": [(e, action_label(e)) for e in selectors.audit_trail_of(application)],
+                    "can_review": request.user.has_perm("applicants.review_document"),
+                    "can_upload": request.user.has_perm("applicants.add_document"),
+                    "moves": staff_moves(application, request.user),
+                    "flags": application.travel_ban_flags.select_related("ban", "decided_by"),
+                    "flag_form": FlagDecisionForm(),
+                    "can_decide_flags": request.user.has_perm("casework.decide_travel_ban"),
+                    "issuance": getattr(application, "issuance", None),
+                    "interview": getattr(application, "interview", None),
+                }
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         from casework.admin_workflow import flag_decision_view, workflow_view
 
         return [
-            path("<uuid:application_id>/workflow/<slug:move>/", self.admin_site.admin_view(workflow_view),
-                 name="applicants_application_workflow"),
-            path("<uuid:application_id>/travel-ban/<int:flag_id>/", self.admin_site.admin_view(flag_decision_view),
-                 name="applicants_application_flag"),
-            path("<uuid:application_id>/documents/<uuid:document_id>/review/",
-                 self.admin_site.admin_view(require_POST(self.review_document)), name="applicants_document_review"),
-            path("<uuid:application_id>/documents/upload/",
-                 self.admin_site.admin_view(require_POST(self.upload_document)), name="applicants_document_upload"),
-        ] + super().get_urls()  # fmt: skip
+            path(
+                "<uuid:application_id>/workflow/<slug:move>/",
+                self.admin_site.admin_view(workflow_view),
+                name="applicants_application_workflow",
+            ),
+            path(
+                "<uuid:application_id>/travel-ban/<int:flag_id>/",
+                self.admin_site.admin_view(flag_decision_view),
+                name="applicants_application_flag",
+            ),
+            path(
+                "<uuid:application_id>/documents/<uuid:document_id>/review/",
+                self.admin_site.admin_view(require_POST(self.review_document)),
+                name="applicants_document_review",
+            ),
+            path(
+                "<uuid:application_id>/documents/upload/",
+                self.admin_site.admin_view(require_POST(self.upload_document)),
+                name="applicants_document_upload",
+            ),
+        ] + super().get_urls()
 
     def _back(self, application_id):
         return redirect(reverse("admin:applicants_application_change", args=[application_id]) + "#documents")
@@ -141,8 +204,12 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
             messages.error(request, _("Choose accept or reject."))
             return self._back(application_id)
         try:
-            services.document_review(document=document, actor=request.user, accepted=form.cleaned_data["accepted"],
-                                     reason=form.cleaned_data["reason"])  # fmt: skip
+            services.document_review(
+                document=document,
+                actor=request.user,
+                accepted=form.cleaned_data["accepted"],
+                reason=form.cleaned_data["reason"],
+            )
         except DomainError as exc:
             flash_refusal(request, exc)
         else:
@@ -158,8 +225,12 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
             messages.error(request, _("Choose the kind of document and a file."))
             return self._back(application_id)
         try:
-            document = services.document_upload(application=application, actor=request.user,
-                                                kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])  # fmt: skip
+            document = services.document_upload(
+                application=application,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
         except DomainError as exc:
             flash_refusal(request, exc)
         else:

@@ -48,8 +48,13 @@ class EmptyForm(forms.Form):
     pass
 
 
-FORMS = {"interview": InterviewForm, "approve": ApproveForm, "refuse": ReasonForm, "cancel": ReasonForm,
-         "collect": CollectForm}  # fmt: skip
+FORMS = {
+    "interview": InterviewForm,
+    "approve": ApproveForm,
+    "refuse": ReasonForm,
+    "cancel": ReasonForm,
+    "collect": CollectForm,
+}
 # Moves staff make from the application page; others happen elsewhere (payment, PT Pos, the desk).
 STAFF_MOVES = ["check_in", "interview", "approve", "refuse", "print", "release", "collect", "cancel"]
 
@@ -58,15 +63,23 @@ def staff_moves(application: Application, user) -> list[dict]:
     names = set(workflow.available(application, user))
     if names & {"ready", "ship"}:
         names.add("release")
-    return [{"name": name, "label": MOVE_LABELS[name], "form": FORMS.get(name, EmptyForm)(prefix=name)}
-            for name in STAFF_MOVES if name in names]  # fmt: skip
+    return [
+        {"name": name, "label": MOVE_LABELS[name], "form": FORMS.get(name, EmptyForm)(prefix=name)}
+        for name in STAFF_MOVES
+        if name in names
+    ]
 
 
 MOVE_LABELS = {
-    "check_in": _("Check in"), "interview": _("Record interview and biometrics"), "approve": _("Approve"),
-    "refuse": _("Refuse"), "print": _("Passport printed"), "release": _("Release: ready for pickup or hand to PT Pos"),
-    "collect": _("Hand over the passport"), "cancel": _("Cancel the application"),
-}  # fmt: skip
+    "check_in": _("Check in"),
+    "interview": _("Record interview and biometrics"),
+    "approve": _("Approve"),
+    "refuse": _("Refuse"),
+    "print": _("Passport printed"),
+    "release": _("Release: ready for pickup or hand to PT Pos"),
+    "collect": _("Hand over the passport"),
+    "cancel": _("Cancel the application"),
+}
 
 
 def _run(move: str, application: Application, user, data: dict):
@@ -115,8 +128,9 @@ def workflow_view(request, application_id, move):
 
 
 class FlagDecisionForm(forms.Form):
-    uphold = forms.TypedChoiceField(choices=[("1", _("The ban applies")), ("0", _("Not the same person"))],
-                                    coerce=lambda v: v == "1")  # fmt: skip
+    uphold = forms.TypedChoiceField(
+        choices=[("1", _("The ban applies")), ("0", _("Not the same person"))], coerce=lambda v: v == "1"
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
@@ -126,8 +140,9 @@ def flag_decision_view(request, application_id, flag_id):
     form = FlagDecisionForm(request.POST)
     if form.is_valid():
         try:
-            casework.travel_ban_decide(flag=flag, actor=request.user, uphold=form.cleaned_data["uphold"],
-                                       reason=form.cleaned_data["reason"])  # fmt: skip
+            casework.travel_ban_decide(
+                flag=flag, actor=request.user, uphold=form.cleaned_data["uphold"], reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("Decision recorded."))
         except DomainError as exc:
             flash_refusal(request, exc)

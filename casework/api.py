@@ -15,14 +15,35 @@ from core.errors import DomainError
 from core.throttling import throttle
 from queueing.models import Booking, Office
 
-MonthOut = inline_serializer("IssuanceMonth", {"month": serializers.IntegerField(), "name": serializers.CharField(),
-                                               "ordinary": serializers.IntegerField(), "electronic": serializers.IntegerField()})  # fmt: skip
-IssuanceOut = inline_serializer("IssuanceReport", {"office": serializers.CharField(), "year": serializers.IntegerField(),
-                                                   "months": MonthOut.__class__(many=True),
-                                                   "totals": serializers.DictField(child=serializers.IntegerField())})  # fmt: skip
-DayOut = inline_serializer("OperationsDay", {"date": serializers.DateField(), "bookings": serializers.IntegerField(),
-                                             "no_shows": serializers.IntegerField(), "payments": serializers.IntegerField(),
-                                             "expiries": serializers.IntegerField(), "renewals": serializers.IntegerField()})  # fmt: skip
+MonthOut = inline_serializer(
+    "IssuanceMonth",
+    {
+        "month": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "ordinary": serializers.IntegerField(),
+        "electronic": serializers.IntegerField(),
+    },
+)
+IssuanceOut = inline_serializer(
+    "IssuanceReport",
+    {
+        "office": serializers.CharField(),
+        "year": serializers.IntegerField(),
+        "months": MonthOut.__class__(many=True),
+        "totals": serializers.DictField(child=serializers.IntegerField()),
+    },
+)
+DayOut = inline_serializer(
+    "OperationsDay",
+    {
+        "date": serializers.DateField(),
+        "bookings": serializers.IntegerField(),
+        "no_shows": serializers.IntegerField(),
+        "payments": serializers.IntegerField(),
+        "expiries": serializers.IntegerField(),
+        "renewals": serializers.IntegerField(),
+    },
+)
 
 
 def _office(request) -> Office:
@@ -38,8 +59,12 @@ class IssuanceReportView(APIView):
     authentication_classes = []
     throttle_classes = [throttle("read_address", per_account=False)]
 
-    @extend_schema(responses=IssuanceOut, tags=["reports"], summary="Passports issued per month and product (open data)",
-                   parameters=[OpenApiParameter("office", str, required=True), OpenApiParameter("year", int)])  # fmt: skip
+    @extend_schema(
+        responses=IssuanceOut,
+        tags=["reports"],
+        summary="Passports issued per month and product (open data)",
+        parameters=[OpenApiParameter("office", str, required=True), OpenApiParameter("year", int)],
+    )
     def get(self, request):
         office = _office(request)
         year = reports.report_year(request.query_params.get("year"), timezone.localdate())
@@ -55,10 +80,16 @@ class OperationsReportView(APIView):
     permission_classes = [StaffPermission]
     queryset = Booking.objects.none()  # permission: queueing.view_booking
 
-    @extend_schema(responses=DayOut.__class__(many=True), tags=["reports"],
-                   summary="Bookings, no-shows, payments, expiries and renewals per day (staff)",
-                   parameters=[OpenApiParameter("office", str, required=True), OpenApiParameter("from", OpenApiTypes.DATE),
-                               OpenApiParameter("to", OpenApiTypes.DATE)])  # fmt: skip
+    @extend_schema(
+        responses=DayOut.__class__(many=True),
+        tags=["reports"],
+        summary="Bookings, no-shows, payments, expiries and renewals per day (staff)",
+        parameters=[
+            OpenApiParameter("office", str, required=True),
+            OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE),
+        ],
+    )
     def get(self, request):
         office = _office(request)
         params = request.query_params

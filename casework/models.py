@@ -56,8 +56,9 @@ class Issuance(models.Model):
     printed_at = models.DateTimeField(_("printed"), null=True, blank=True)
     ready_at = models.DateTimeField(_("ready for pickup"), null=True, blank=True)
     handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
-    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="+")  # fmt: skip
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     collector_name = models.CharField(_("collected by"), max_length=100, blank=True)
     collector_relation = models.CharField(
         _("collector is"), max_length=10, choices=CollectorRelation.choices, blank=True
@@ -121,8 +122,9 @@ class TravelBanFlag(models.Model):
     ban = models.ForeignKey(TravelBan, on_delete=models.PROTECT, related_name="flags")
     matched_on = models.CharField(_("matched on"), max_length=20)
     status = models.CharField(_("status"), max_length=8, choices=FlagStatus.choices, default=FlagStatus.OPEN)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(_("reason for the decision"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

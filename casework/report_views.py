@@ -14,9 +14,15 @@ from queueing.models import Office
 def _issuance_context(request, office: Office) -> dict:
     year = reports.report_year(request.GET.get("year"), timezone.localdate())
     months = reports.issuance_by_month(office, year)
-    return {"office": office, "year": year, "months": months, "totals": reports.totals(months),
-            "chart": mark_safe(reports.bar_chart_svg(months)), "offices": Office.objects.order_by("name"),  # noqa: S308 - our own SVG, numbers only
-            "years": range(timezone.localdate().year, 2021, -1)}  # fmt: skip
+    return {
+        "office": office,
+        "year": year,
+        "months": months,
+        "totals": reports.totals(months),
+        "chart": mark_safe(reports.bar_chart_svg(months)),  # noqa: S308 - our own SVG, numbers only
+        "offices": Office.objects.order_by("name"),
+        "years": range(timezone.localdate().year, 2021, -1),
+    }
 
 
 def open_data(request, code=None):
@@ -44,6 +50,12 @@ def staff_reports(request):
     if office is None:
         raise Http404
     start, end = reports.report_period(request.GET.get("from"), request.GET.get("to"), office.local_today())
-    context = {**admin.site.each_context(request), **_issuance_context(request, office), "title": "Reports",
-               "operations": reports.operations_by_day(office, start, end), "start": start, "end": end}  # fmt: skip
+    context = {
+        **admin.site.each_context(request),
+        **_issuance_context(request, office),
+        "title": "Reports",
+        "operations": reports.operations_by_day(office, start, end),
+        "start": start,
+        "end": end,
+    }
     return render(request, "admin/casework/reports.html", context)

@@ -40,8 +40,10 @@ def report_year(raw: str | None, today: date) -> int:
 def report_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:
     """The days a report covers: the last fortnight by default, at most a year, in our years."""
     dates = {}
-    for field, raw, default in (("from", raw_from, today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)),
-                                ("to", raw_to, today)):  # fmt: skip
+    for field, raw, default in (
+        ("from", raw_from, today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)),
+        ("to", raw_to, today),
+    ):
         try:
             dates[field] = date.fromisoformat(raw) if raw else default
         except ValueError:
@@ -68,10 +70,13 @@ def issuance_by_month(office: Office, year: int) -> list[dict]:
     )
     counts = {(row["month"], row["application__passport_type"]): row["n"] for row in rows}
     return [
-        {"month": month, "name": formats.date_format(date(year, month, 1), "F"),
-         **{product: counts.get((month, product), 0) for product in PRODUCTS}}
+        {
+            "month": month,
+            "name": formats.date_format(date(year, month, 1), "F"),
+            **{product: counts.get((month, product), 0) for product in PRODUCTS},
+        }
         for month in range(1, 13)
-    ]  # fmt: skip
+    ]
 
 
 def totals(months: list[dict]) -> dict:
@@ -93,15 +98,19 @@ def bar_chart_svg(months: list[dict], *, width: int = 640, height: int = 240) ->
     left, bottom, top = 40, 24, 10
     plot_h, slot = height - bottom - top, (width - left) / len(months)
     bar = slot * 0.36
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart">',
-             f'<line x1="{left}" y1="{top + plot_h}" x2="{width}" y2="{top + plot_h}" stroke="#8c959f"/>',
-             f'<text x="{left - 6}" y="{top + 8}" text-anchor="end" font-size="10">{peak}</text>']  # fmt: skip
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart">',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width}" y2="{top + plot_h}" stroke="#8c959f"/>',
+        f'<text x="{left - 6}" y="{top + 8}" text-anchor="end" font-size="10">{peak}</text>',
+    ]
     for i, month in enumerate(months):
         x = left + i * slot + slot * 0.1
         for j, (product, colour) in enumerate((("ordinary", "#1f5fa0"), ("electronic", "#d4a72c"))):
             h = plot_h * month[product] / peak
-            parts.append(f'<rect x="{x + j * bar:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                         f'fill="{colour}"><title>{month["name"]}: {month[product]}</title></rect>')  # fmt: skip
+            parts.append(
+                f'<rect x="{x + j * bar:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                f'fill="{colour}"><title>{month["name"]}: {month[product]}</title></rect>'
+            )
         parts.append(
             f'<text x="{x + bar:.1f}" y="{height - 8}" text-anchor="middle" font-size="10">{month["month"]}</text>'
         )
@@ -119,19 +128,56 @@ def operations_by_day(office: Office, start: date, end: date) -> list[dict]:
         return {row["day"]: row["n"] for row in rows}
 
     lo, hi = start, end + timedelta(days=1)
-    bookings = per_day(Booking.objects.filter(slot__office=office, moved_from__isnull=True,
-                                              created_at__date__gte=lo - timedelta(days=1), created_at__date__lt=hi), "created_at")  # fmt: skip
-    no_shows = {row["slot__date"]: row["n"] for row in Booking.objects.filter(slot__office=office, status="no_show",
-                slot__date__gte=lo, slot__date__lt=hi).values("slot__date").annotate(n=Count("id"))}  # fmt: skip
-    payments = per_day(Payment.objects.filter(outcome="applied", bill__bookings__slot__office=office,
-                                              paid_at__date__gte=lo - timedelta(days=1), paid_at__date__lt=hi), "paid_at")  # fmt: skip
-    expiries = per_day(Booking.objects.filter(slot__office=office, status="expired", hold_until__date__gte=lo - timedelta(days=1),
-                                              hold_until__date__lt=hi), "hold_until")  # fmt: skip
-    renewals = per_day(Bill.objects.filter(renewed_from__isnull=False, bookings__slot__office=office,
-                                           issued_at__date__gte=lo - timedelta(days=1), issued_at__date__lt=hi), "issued_at")  # fmt: skip
+    bookings = per_day(
+        Booking.objects.filter(
+            slot__office=office,
+            moved_from__isnull=True,
+            created_at__date__gte=lo - timedelta(days=1),
+            created_at__date__lt=hi,
+        ),
+        "created_at",
+    )
+    no_shows = {
+        row["slot__date"]: row["n"]
+        for row in Booking.objects.filter(slot__office=office, status="no_show", slot__date__gte=lo, slot__date__lt=hi)
+        .values("slot__date")
+        .annotate(n=Count("id"))
+    }
+    payments = per_day(
+        Payment.objects.filter(
+            outcome="applied",
+            bill__bookings__slot__office=office,
+            paid_at__date__gte=lo - timedelta(days=1),
+            paid_at__date__lt=hi,
+        ),
+        "paid_at",
+    )
+    expiries = per_day(
+        Booking.objects.filter(
+            slot__office=office, status="expired", hold_until__date__gte=lo - timedelta(days=1), hold_until__date__lt=hi
+        ),
+        "hold_until",
+    )
+    renewals = per_day(
+        Bill.objects.filter(
+            renewed_from__isnull=False,
+            bookings__slot__office=office,
+            issued_at__date__gte=lo - timedelta(days=1),
+            issued_at__date__lt=hi,
+        ),
+        "issued_at",
+    )
     days, day = [], start
     while day <= end:
-        days.append({"date": day, "bookings": bookings.get(day, 0), "no_shows": no_shows.get(day, 0),
-                     "payments": payments.get(day, 0), "expiries": expiries.get(day, 0), "renewals": renewals.get(day, 0)})  # fmt: skip
+        days.append(
+            {
+                "date": day,
+                "bookings": bookings.get(day, 0),
+                "no_shows": no_shows.get(day, 0),
+                "payments": payments.get(day, 0),
+                "expiries": expiries.get(day, 0),
+                "renewals": renewals.get(day, 0),
+            }
+        )
         day += timedelta(days=1)
     return days

@@ -79,8 +79,17 @@ def travel_ban_screen(application: Application) -> list[TravelBanFlag]:
 
 
 @locks.use_case
-def travel_ban_add(*, actor, nik: str = "", full_name: str, date_of_birth: date | None, authority: str, reference: str,
-                   reason: str = "", valid_until: date | None = None) -> TravelBan:  # fmt: skip
+def travel_ban_add(
+    *,
+    actor,
+    nik: str = "",
+    full_name: str,
+    date_of_birth: date | None,
+    authority: str,
+    reference: str,
+    reason: str = "",
+    valid_until: date | None = None,
+) -> TravelBan:
     if not actor.has_perm("casework.add_travelban"):
         raise DomainError("permission_denied", _("You may not do this."), status=403)
     if nik:
@@ -88,8 +97,16 @@ def travel_ban_add(*, actor, nik: str = "", full_name: str, date_of_birth: date 
             nik = identity.check_nik(nik)
         except identity.IdentityError as exc:
             raise DomainError("invalid", str(exc), fields={"nik": [str(exc)]}) from None
-    ban = TravelBan.objects.create(nik=nik, full_name=full_name, date_of_birth=date_of_birth, authority=authority,
-                                   reference=reference, reason=reason, valid_until=valid_until, created_by=actor)  # fmt: skip
+    ban = TravelBan.objects.create(
+        nik=nik,
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        authority=authority,
+        reference=reference,
+        reason=reason,
+        valid_until=valid_until,
+        created_by=actor,
+    )
     log_action(
         None,
         actor,
@@ -122,11 +139,21 @@ def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) 
     flag.status = FlagStatus.UPHELD if uphold else FlagStatus.CLEARED
     flag.decided_by, flag.decided_at, flag.decision_reason = actor, timezone.now(), reason
     flag.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    log_action(application, actor, "travel_ban_upheld" if uphold else "travel_ban_cleared", reason=reason, public=False,
-               data={"ban": flag.ban_id})  # fmt: skip
+    log_action(
+        application,
+        actor,
+        "travel_ban_upheld" if uphold else "travel_ban_cleared",
+        reason=reason,
+        public=False,
+        data={"ban": flag.ban_id},
+    )
     if uphold and application.status in workflow.MOVES["refuse"].sources:
-        workflow.transition(application, "refuse", actor, reason=_("Travel ban requested by %(authority)s.")
-                            % {"authority": flag.ban.get_authority_display()})  # fmt: skip
+        workflow.transition(
+            application,
+            "refuse",
+            actor,
+            reason=_("Travel ban requested by %(authority)s.") % {"authority": flag.ban.get_authority_display()},
+        )
     return flag
 
 
@@ -134,8 +161,16 @@ def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) 
 
 
 @locks.use_case
-def application_interview(*, application: Application, actor, photo_taken: bool, fingerprints_taken: bool,
-                          recommendation: str, notes: str = "", reason: str = "") -> Interview:  # fmt: skip
+def application_interview(
+    *,
+    application: Application,
+    actor,
+    photo_taken: bool,
+    fingerprints_taken: bool,
+    recommendation: str,
+    notes: str = "",
+    reason: str = "",
+) -> Interview:
     application = _lock(application)
     workflow.check("interview", application, actor)
     if not (photo_taken and fingerprints_taken):
@@ -148,8 +183,15 @@ def application_interview(*, application: Application, actor, photo_taken: bool,
     if recommendation == Recommendation.REFUSE and not reason.strip():
         message = _("Please give a reason.")
         raise DomainError("reason_required", message, fields={"reason": [message]})
-    interview = Interview.objects.create(application=application, verifier=actor, photo_taken=True, fingerprints_taken=True,
-                                         notes=notes, recommendation=recommendation, recommendation_reason=reason)  # fmt: skip
+    interview = Interview.objects.create(
+        application=application,
+        verifier=actor,
+        photo_taken=True,
+        fingerprints_taken=True,
+        notes=notes,
+        recommendation=recommendation,
+        recommendation_reason=reason,
+    )
     travel_ban_screen(application)
     workflow.transition(application, "interview", actor, data={"recommendation": recommendation})
     return interview
@@ -174,9 +216,11 @@ def application_approve(*, application: Application, actor, passport_number: str
     workflow.check("approve", application, actor)
     travel_ban_screen(application)
     if application.travel_ban_flags.filter(status=FlagStatus.OPEN).exists():
-        raise DomainError("travel_ban_unresolved",
-                          _("This applicant matches a travel ban. A supervisor must record a decision first."),
-                          status=409)  # fmt: skip
+        raise DomainError(
+            "travel_ban_unresolved",
+            _("This applicant matches a travel ban. A supervisor must record a decision first."),
+            status=409,
+        )
     if application.travel_ban_flags.filter(status=FlagStatus.UPHELD).exists():
         raise DomainError("travel_ban_upheld", _("A travel ban applies to this applicant."), status=409)
     try:
@@ -193,9 +237,13 @@ def application_approve(*, application: Application, actor, passport_number: str
     try:
         with transaction.atomic():
             issuance = Issuance.objects.create(
-                application=application, passport_number=number, approved_by=actor, expected_ready_date=ready, office=office,
+                application=application,
+                passport_number=number,
+                approved_by=actor,
+                expected_ready_date=ready,
+                office=office,
                 valid_until=today.replace(year=today.year + (application.validity_years or 5)) - timedelta(days=1),
-            )  # fmt: skip
+            )
     except IntegrityError:
         message = _("This passport number is already recorded for another application.")
         raise DomainError("passport_number_taken", message, status=409, fields={"passport_number": [message]}) from None
@@ -236,8 +284,9 @@ def passport_release(*, application: Application, actor) -> Application:
 
 
 @locks.use_case
-def passport_hand_over(*, application: Application, actor, collector_name: str, relation: str,
-                       collector_nik: str = "") -> Issuance:  # fmt: skip
+def passport_hand_over(
+    *, application: Application, actor, collector_name: str, relation: str, collector_nik: str = ""
+) -> Issuance:
     """Record who collected the passport at the office, and who handed it over."""
     application = _lock(application)
     workflow.check("collect", application, actor)
@@ -258,9 +307,12 @@ def passport_hand_over(*, application: Application, actor, collector_name: str, 
             "invalid", _("Some of the information is not valid. Please check the marked fields."), fields=errors
         )
     Issuance.objects.filter(application=application).update(
-        handed_over_at=timezone.now(), handed_over_by=actor, collector_name=collector_name, collector_relation=relation,
+        handed_over_at=timezone.now(),
+        handed_over_by=actor,
+        collector_name=collector_name,
+        collector_relation=relation,
         collector_id_number=collector_nik if relation != CollectorRelation.SELF else "",
-    )  # fmt: skip
+    )
     workflow.transition(application, "collect", actor, data={"collected_by": collector_name, "relation": relation})
     return Issuance.objects.get(application=application)
 

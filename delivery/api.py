@@ -47,8 +47,19 @@ class DeliveryOut(serializers.ModelSerializer):
 
     class Meta:
         model = DeliveryChoice
-        fields = ["method", "recipient_name", "phone", "address_line", "village", "district", "city", "province",
-                  "postal_code", "fee", "shipments"]  # fmt: skip
+        fields = [
+            "method",
+            "recipient_name",
+            "phone",
+            "address_line",
+            "village",
+            "district",
+            "city",
+            "province",
+            "postal_code",
+            "fee",
+            "shipments",
+        ]
 
     @extend_schema_field(ShipmentOut(many=True))
     def get_shipments(self, choice) -> list[dict]:
@@ -60,20 +71,31 @@ class DeliveryView(APIView):
     def get_throttles(self):
         return [] if self.request.method == "GET" else [throttle("write_account")()]
 
-    @extend_schema(responses=DeliveryOut, tags=["delivery"],
-                   summary="Pickup or delivery by PT Pos: address, fee and tracking events")  # fmt: skip
+    @extend_schema(
+        responses=DeliveryOut,
+        tags=["delivery"],
+        summary="Pickup or delivery by PT Pos: address, fee and tracking events",
+    )
     def get(self, request, application_id):
         application = application_selectors.application_of(request.user, application_id)
         return Response(DeliveryOut(selectors.choice_of(application)).data)
 
-    @extend_schema(request=DeliveryIn, responses=DeliveryOut, tags=["delivery"],
-                   summary="Choose or change pickup or delivery (until the passport is shipped)")  # fmt: skip
+    @extend_schema(
+        request=DeliveryIn,
+        responses=DeliveryOut,
+        tags=["delivery"],
+        summary="Choose or change pickup or delivery (until the passport is shipped)",
+    )
     def put(self, request, application_id):
         application = application_selectors.application_of(request.user, application_id)
         data = DeliveryIn(data=request.data)
         data.is_valid(raise_exception=True)
-        choice = services.delivery_choose(application=application, actor=request.user, method=data.validated_data["method"],
-                                          address=data.validated_data)  # fmt: skip
+        choice = services.delivery_choose(
+            application=application,
+            actor=request.user,
+            method=data.validated_data["method"],
+            address=data.validated_data,
+        )
         return Response(DeliveryOut(choice).data)
 
 
@@ -90,8 +112,12 @@ class PosNotificationView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=PosNotificationIn, responses={200: None}, tags=["partners"],
-                   summary="PT Pos tracking notification (signed); a repeated event is 200 and changes nothing")  # fmt: skip
+    @extend_schema(
+        request=PosNotificationIn,
+        responses={200: None},
+        tags=["partners"],
+        summary="PT Pos tracking notification (signed); a repeated event is 200 and changes nothing",
+    )
     def post(self, request):
         verify(request, settings.POS_WEBHOOK_SECRET)
         data = PosNotificationIn(data=request.data)

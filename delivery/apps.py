@@ -9,12 +9,14 @@ class DeliveryConfig(AppConfig):
     def ready(self):
         from core.audit import register_labels
 
-        register_labels({
-            "delivery_chosen": _("Pickup or delivery chosen"),
-            "tracking_posted": _("PT Pos: posted at the counter"),
-            "tracking_manifest_received": _("PT Pos: manifest received"),
-            "tracking_manifest_handed_over": _("PT Pos: manifest handed over"),
-            "tracking_out_for_delivery": _("PT Pos: out for delivery"),
-            "tracking_delivered": _("PT Pos: delivered"),
-            "tracking_failed": _("PT Pos: delivery failed"),
-        })  # fmt: skip
+        register_labels(
+            {
+                "delivery_chosen": _("Pickup or delivery chosen"),
+                "tracking_posted": _("PT Pos: posted at the counter"),
+                "tracking_manifest_received": _("PT Pos: manifest received"),
+                "tracking_manifest_handed_over": _("PT Pos: manifest handed over"),
+                "tracking_out_for_delivery": _("PT Pos: out for delivery"),
+                "tracking_delivered": _("PT Pos: delivered"),
+                "tracking_failed": _("PT Pos: delivery failed"),
+            }
+        )

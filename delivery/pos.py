@@ -54,14 +54,22 @@ class HttpGateway:
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base_url + path, data=data, method=method,  # noqa: S310 - configured URL
-                                         headers={"Content-Type": "application/json", "X-Api-Key": self.api_key})  # fmt: skip
+        request = urllib.request.Request(  # noqa: S310 - the configured URL
+            self.base_url + path,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", "X-Api-Key": self.api_key},
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 return json.loads(response.read() or b"{}")
         except (urllib.error.URLError, TimeoutError, ValueError) as exc:
-            raise DomainError("pos_unavailable", _("PT Pos cannot be reached right now. Please try again later."),
-                              status=503, retry_after=30) from exc  # fmt: skip
+            raise DomainError(
+                "pos_unavailable",
+                _("PT Pos cannot be reached right now. Please try again later."),
+                status=503,
+                retry_after=30,
+            ) from exc
 
     def quote(self, *, province: str, postal_code: str) -> int:
         query = urllib.parse.urlencode({"province": province, "postal_code": postal_code})

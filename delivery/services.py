@@ -155,8 +155,9 @@ def _rank(event) -> tuple:
 
 
 @locks.use_case
-def tracking_record(*, tracking_number: str, status: str, location: str, occurred_at: datetime,
-                    source: str = "callback") -> tuple[TrackingEvent, bool]:  # fmt: skip
+def tracking_record(
+    *, tracking_number: str, status: str, location: str, occurred_at: datetime, source: str = "callback"
+) -> tuple[TrackingEvent, bool]:
     """Store one tracking event; returns (event, whether it was new). Idempotent."""
     if status not in TrackingStatus.values:
         message = _("Unknown tracking status.")

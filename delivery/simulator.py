@@ -39,8 +39,9 @@ def accept_parcel(*, reference: str, recipient: dict) -> str:
         return known.tracking_number
     tracking = f"P{timezone.now():%y%m%d}{secrets.randbelow(10**8):08d}"
     event = {"status": "posted", "location": "Loket Kantor Pos", "occurred_at": timezone.now().isoformat()}
-    SimulatedParcel.objects.create(tracking_number=tracking, recipient={**recipient, "reference": reference},
-                                   events=[event])  # fmt: skip
+    SimulatedParcel.objects.create(
+        tracking_number=tracking, recipient={**recipient, "reference": reference}, events=[event]
+    )
     return tracking
 
 
@@ -63,8 +64,11 @@ def advance(tracking_number: str, *, status: str | None = None, location: str = 
     with transaction.atomic():
         parcel = SimulatedParcel.objects.select_for_update().get(tracking_number=tracking_number)
         status = status or next_status(tracking_number) or parcel.events[-1]["status"]
-        event = {"status": status, "location": location or "Kantor Pos " + parcel.recipient.get("city", ""),
-                 "occurred_at": timezone.now().isoformat()}  # fmt: skip
+        event = {
+            "status": status,
+            "location": location or "Kantor Pos " + parcel.recipient.get("city", ""),
+            "occurred_at": timezone.now().isoformat(),
+        }
         parcel.events = [*parcel.events, event]
         parcel.save(update_fields=["events"])
     if send_to is not None:

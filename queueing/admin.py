@@ -33,8 +33,10 @@ class OfficeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Create sessions for the booking horizon from the default sessions"))
     def generate_sessions(self, request, queryset):
         today = timezone.localdate()
-        created = sum(services.slots_generate(office=o, start=today, end=today + timedelta(days=o.booking_horizon_days))
-                      for o in queryset)  # fmt: skip
+        created = sum(
+            services.slots_generate(office=o, start=today, end=today + timedelta(days=o.booking_horizon_days))
+            for o in queryset
+        )
         messages.success(request, _("%(n)s sessions created.") % {"n": created})
 
 
@@ -85,8 +87,13 @@ class SessionSlotAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form checked the rule; a refusal meanwhile surfaces as its own page, never as "changed".
-        services.slot_set_capacity(slot=obj, capacity=obj.capacity, priority_capacity=obj.priority_capacity,
-                                   actor=request.user, reason=form.cleaned_data.get("reason", ""))  # fmt: skip
+        services.slot_set_capacity(
+            slot=obj,
+            capacity=obj.capacity,
+            priority_capacity=obj.priority_capacity,
+            actor=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
         SessionSlot.objects.filter(pk=obj.pk).update(is_open=obj.is_open)
 
 
@@ -116,25 +123,40 @@ class BookingAdmin(NumberSearch, admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        return [path("<int:booking_id>/special-reschedule/", self.admin_site.admin_view(self.special_reschedule),
-                     name="queueing_booking_special_reschedule")] + super().get_urls()  # fmt: skip
+        return [
+            path(
+                "<int:booking_id>/special-reschedule/",
+                self.admin_site.admin_view(self.special_reschedule),
+                name="queueing_booking_special_reschedule",
+            )
+        ] + super().get_urls()
 
     def special_reschedule(self, request, booking_id):
         booking = get_object_or_404(Booking.objects.select_related("slot__office", "application"), pk=booking_id)
         form = SpecialRescheduleForm(request.POST or None)
-        form.fields["session"].queryset = SessionSlot.objects.filter(office=booking.slot.office, is_open=True,
-                                                                     date__gte=booking.slot.office.local_today())  # fmt: skip
+        form.fields["session"].queryset = SessionSlot.objects.filter(
+            office=booking.slot.office, is_open=True, date__gte=booking.slot.office.local_today()
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                moved = services.booking_reschedule(booking=booking, slot=form.cleaned_data["session"], actor=request.user,
-                                                    special_reason=form.cleaned_data["reason"])  # fmt: skip
+                moved = services.booking_reschedule(
+                    booking=booking,
+                    slot=form.cleaned_data["session"],
+                    actor=request.user,
+                    special_reason=form.cleaned_data["reason"],
+                )
             except DomainError as exc:
                 form_error(form, exc)
             else:
                 messages.success(request, _("Moved to %(slot)s.") % {"slot": moved.slot})
                 return redirect(reverse("admin:queueing_booking_change", args=[moved.pk]))
-        context = {**self.admin_site.each_context(request), "booking": booking, "form": form,
-                   "title": _("Special reschedule"), "opts": self.model._meta}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "booking": booking,
+            "form": form,
+            "title": _("Special reschedule"),
+            "opts": self.model._meta,
+        }
         return render(request, "admin/queueing/booking/special_reschedule.html", context)
 
 

@@ -12,8 +12,10 @@ class QueueingConfig(AppConfig):
         from queueing.services import booking_follow_application
 
         register_change_follower(booking_follow_application)
-        register_labels({
-            "reschedule": _("Appointment moved"),
-            "special_reschedule": _("Appointment moved by the office"),
-            "lane_changed": _("Place moved from the priority lane to a regular place"),
-        })  # fmt: skip
+        register_labels(
+            {
+                "reschedule": _("Appointment moved"),
+                "special_reschedule": _("Appointment moved by the office"),
+                "lane_changed": _("Place moved from the priority lane to a regular place"),
+            }
+        )

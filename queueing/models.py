@@ -44,13 +44,15 @@ class Office(models.Model):
     issues_ordinary = models.BooleanField(_("issues ordinary passports"), default=True)
     issues_electronic = models.BooleanField(_("issues e-passports"), default=False)
     offers_same_day = models.BooleanField(_("offers same-day service"), default=False)
-    working_days = models.JSONField(_("working days"), default=default_working_days,
-                                    help_text=_("Weekday numbers, 0 = Monday."))  # fmt: skip
+    working_days = models.JSONField(
+        _("working days"), default=default_working_days, help_text=_("Weekday numbers, 0 = Monday.")
+    )
     booking_horizon_days = models.PositiveSmallIntegerField(_("days ahead that can be booked"), default=30)
     quota_release_time = models.TimeField(
-        _("daily quota release time"), default=time(9, 0),
+        _("daily quota release time"),
+        default=time(9, 0),
         help_text=_("Local time at which the day at the end of the horizon opens for booking."),
-    )  # fmt: skip
+    )
     is_active = models.BooleanField(_("accepting bookings"), default=True)
 
     class Meta:
@@ -101,8 +103,14 @@ class SessionTemplate(models.Model):
 class Closure(models.Model):
     """A day without service: a national holiday (no office) or one office's closure."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, null=True, blank=True, related_name="closures",
-                               help_text=_("Empty for a national holiday."))  # fmt: skip
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        help_text=_("Empty for a national holiday."),
+    )
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=120)
 
@@ -202,11 +210,12 @@ class Booking(models.Model):
             # The database itself refuses a second active booking for a person or application,
             # whatever any code path does.
             models.UniqueConstraint(fields=["nik"], condition=Q(status__in=ACTIVE), name="one_active_booking_per_nik"),
-            models.UniqueConstraint(fields=["application"], condition=Q(status__in=ACTIVE),
-                                    name="one_active_booking_per_application"),
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(status__in=ACTIVE), name="one_active_booking_per_application"
+            ),
             # ...and the NIK is always the 16 ASCII digits, so a NIK written in other digits is the same NIK.
             stored_form("booking", "nik", identity.NIK_PATTERN, blank=False),
-        ]  # fmt: skip
+        ]
         indexes = [models.Index(fields=["slot", "lane", "status"])]
         permissions = [("special_reschedule", _("Can grant a special reschedule with a reason"))]
 
@@ -236,8 +245,9 @@ class QueueTicket(models.Model):
     checked_in_at = models.DateTimeField(_("checked in"), default=timezone.now)
     called_at = models.DateTimeField(_("called"), null=True, blank=True)
     counter = models.CharField(_("counter"), max_length=10, blank=True)
-    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+")  # fmt: skip
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("queue ticket")

@@ -64,14 +64,24 @@ def _compute_days(office: Office) -> list[tuple[str, str]]:
                 continue
             regular = max(slot.capacity - taken.get((slot.pk, Lane.REGULAR), 0), 0)
             priority = max(slot.priority_capacity - taken.get((slot.pk, Lane.PRIORITY), 0), 0)
-            sessions.append({
-                "id": slot.pk, "start": slot.starts_at.astimezone(office.zone).isoformat(),
-                "end": slot.ends_at.astimezone(office.zone).isoformat(), "capacity": slot.capacity,
-                "remaining": regular, "priority_capacity": slot.priority_capacity, "priority_remaining": priority,
-            })  # fmt: skip
+            sessions.append(
+                {
+                    "id": slot.pk,
+                    "start": slot.starts_at.astimezone(office.zone).isoformat(),
+                    "end": slot.ends_at.astimezone(office.zone).isoformat(),
+                    "capacity": slot.capacity,
+                    "remaining": regular,
+                    "priority_capacity": slot.priority_capacity,
+                    "priority_remaining": priority,
+                }
+            )
         reason = closed.get(day, "")
-        entry = {"date": day.isoformat(), "open": bool(sessions) and not reason, "closed_reason": reason,
-                 "sessions": sessions if not reason else []}  # fmt: skip
+        entry = {
+            "date": day.isoformat(),
+            "open": bool(sessions) and not reason,
+            "closed_reason": reason,
+            "sessions": sessions if not reason else [],
+        }
         days.append((day.isoformat(), json.dumps(entry, separators=(",", ":"))))
         day += timedelta(days=1)
     return days
@@ -92,11 +102,14 @@ def availability_json(office: Office, start: date | None, end: date | None) -> s
     days = availability_days(office)
     lo, hi = (start.isoformat() if start else ""), (end.isoformat() if end else "9999")
     fragments = [fragment for iso, fragment in days if lo <= iso <= hi]
-    head = json.dumps({"code": office.code, "name": office.name, "timezone": office.timezone,
-                       "zone": office.zone_abbreviation}, separators=(",", ":"))  # fmt: skip
+    head = json.dumps(
+        {"code": office.code, "name": office.name, "timezone": office.timezone, "zone": office.zone_abbreviation},
+        separators=(",", ":"),
+    )
     window = (days[0][0], days[-1][0]) if days else ("", "")
-    body = (f'{{"office":{head},"bookable_from":"{window[0]}","bookable_to":"{window[1]}",'
-            f'"dates":[{",".join(fragments)}]}}')  # fmt: skip
+    body = (
+        f'{{"office":{head},"bookable_from":"{window[0]}","bookable_to":"{window[1]}","dates":[{",".join(fragments)}]}}'
+    )
     if start is None and end is None:
         # The common question (the whole window) is kept ready for the fast path.
         hints.store_document(office.code, body.encode(), settings.AVAILABILITY_CACHE_SECONDS)
@@ -131,8 +144,14 @@ def nearest_with_places(office: Office, passport_type: str = "", limit: int = 3)
             free = [s for s in day["sessions"] if s["remaining"] > 0]
             if free:
                 distance = _distance_km(office, other)
-                found.append({"office": other, "date": day["date"], "session": free[0],
-                              "distance_km": None if math.isinf(distance) else round(distance)})  # fmt: skip
+                found.append(
+                    {
+                        "office": other,
+                        "date": day["date"],
+                        "session": free[0],
+                        "distance_km": None if math.isinf(distance) else round(distance),
+                    }
+                )
                 break
         if len(found) >= limit:
             break

@@ -51,11 +51,17 @@ def queue_desk(request):
     tickets = (
         QueueTicket.objects.filter(office=office, date=today).select_related("booking__application") if office else []
     )
-    return render(request, "queueing/desk.html", {
-        "offices": offices, "office": office,
-        "waiting": [t for t in tickets if t.called_at is None],
-        "called": sorted((t for t in tickets if t.called_at), key=lambda t: t.called_at, reverse=True)[:10],
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "queueing/desk.html",
+        {
+            "offices": offices,
+            "office": office,
+            "waiting": [t for t in tickets if t.called_at is None],
+            "called": sorted((t for t in tickets if t.called_at), key=lambda t: t.called_at, reverse=True)[:10],
+        },
+        status=status,
+    )
 
 
 def queue_board(request, code):

@@ -149,19 +149,29 @@ def ready_application(owner=None, **overrides) -> Application:
         storage.save(name, ContentFile(jpeg_bytes(size=(64, 48))))
     fields = {"status": "submitted", "submitted_at": timezone.now(), **overrides}
     application = ApplicationFactory(owner=owner or UserFactory(), **fields)
-    Document.objects.bulk_create([
-        Document(application=application, kind=kind, file=name, content_type="image/jpeg", size=1, sha256="0" * 64)
-        for kind in ("ktp", "kk", "birth_certificate")
-    ])  # fmt: skip
+    Document.objects.bulk_create(
+        [
+            Document(application=application, kind=kind, file=name, content_type="image/jpeg", size=1, sha256="0" * 64)
+            for kind in ("ktp", "kk", "birth_certificate")
+        ]
+    )
     return application
 
 
 def make_office(code="jkt-priok", tz="Asia/Jakarta", **overrides):
     from queueing.models import Office
 
-    defaults = {"name": f"Kantor Imigrasi {code}", "address": "Jl. Enggano No. 10", "city": "Jakarta Utara",
-                "province": "DKI Jakarta", "timezone": tz, "issues_electronic": True, "offers_same_day": True,
-                "latitude": -6.1, "longitude": 106.9}  # fmt: skip
+    defaults = {
+        "name": f"Kantor Imigrasi {code}",
+        "address": "Jl. Enggano No. 10",
+        "city": "Jakarta Utara",
+        "province": "DKI Jakarta",
+        "timezone": tz,
+        "issues_electronic": True,
+        "offers_same_day": True,
+        "latitude": -6.1,
+        "longitude": 106.9,
+    }
     return Office.objects.create(code=code, **{**defaults, **overrides})
 
 
@@ -174,10 +184,17 @@ def make_slot(office, days_ahead=2, capacity=5, priority_capacity=2, start=None,
     start, end = start or time(8), end or time(10)
     day = office.local_today() + timedelta(days=days_ahead)
     slot, _created = SessionSlot.objects.get_or_create(
-        office=office, date=day, start_time=start,
-        defaults={"end_time": end, "starts_at": SessionSlot.aware(office, day, start), "capacity": capacity,
-                  "ends_at": SessionSlot.aware(office, day, end), "priority_capacity": priority_capacity},
-    )  # fmt: skip
+        office=office,
+        date=day,
+        start_time=start,
+        defaults={
+            "end_time": end,
+            "starts_at": SessionSlot.aware(office, day, start),
+            "capacity": capacity,
+            "ends_at": SessionSlot.aware(office, day, end),
+            "priority_capacity": priority_capacity,
+        },
+    )
     return slot
 
 

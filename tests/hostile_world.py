@@ -56,9 +56,16 @@ def build_world(stage: str = "paid") -> World:
         body = simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount)
         receiving.payment_record(**{**body, "paid_at": booking.bill.issued_at})
         application.refresh_from_db()
-        address = {"recipient_name": "Budi Santoso", "phone": "+6281234567890", "address_line": "Jl. Merdeka 1",
-                   "village": "Gambir", "district": "Gambir", "city": "Jakarta Pusat", "province": "DKI Jakarta",
-                   "postal_code": "10110"}  # fmt: skip
+        address = {
+            "recipient_name": "Budi Santoso",
+            "phone": "+6281234567890",
+            "address_line": "Jl. Merdeka 1",
+            "village": "Gambir",
+            "district": "Gambir",
+            "city": "Jakarta Pusat",
+            "province": "DKI Jakarta",
+            "postal_code": "10110",
+        }
         delivery_services.delivery_choose(
             application=application, actor=application.owner, method="pos", address=address
         )

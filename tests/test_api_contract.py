@@ -14,10 +14,17 @@ def test_the_openapi_schema_validates_without_warnings(tmp_path):
     out = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     schema = yaml.safe_load(out.read_text())
-    for path in ["/api/v1/auth/register/", "/api/v1/auth/token/", "/api/v1/auth/token/refresh/", "/api/v1/fees/",
-                 "/api/v1/applications/", "/api/v1/applications/{application_id}/",
-                 "/api/v1/applications/{application_id}/submit/", "/api/v1/applications/{application_id}/documents/",
-                 "/api/v1/applications/{application_id}/documents/{document_id}/"]:  # fmt: skip
+    for path in [
+        "/api/v1/auth/register/",
+        "/api/v1/auth/token/",
+        "/api/v1/auth/token/refresh/",
+        "/api/v1/fees/",
+        "/api/v1/applications/",
+        "/api/v1/applications/{application_id}/",
+        "/api/v1/applications/{application_id}/submit/",
+        "/api/v1/applications/{application_id}/documents/",
+        "/api/v1/applications/{application_id}/documents/{document_id}/",
+    ]:
         assert path in schema["paths"], path
 
 
@@ -38,11 +45,23 @@ def test_errors_are_indonesian_by_default_and_english_on_request(anon):
 
 
 HOSTILE_BODIES = [
-    "[]", "null", "42", '"text"', "{", '{"nik": {"$gt": ""}}', '{"nik": ["3171"]}', '{"full_name": "\\u0000"}',
-    '{"date_of_birth": "9999-99-99"}', '{"validity_years": "ten"}', '{"email": "a@b.c", "password": null}',
-    '{"full_name": "' + "A" * 100_000 + '"}', '{"passport_type": true, "naturalised": "maybe"}',
-    '{"kind": "ktp", "file": "not a file"}', '{"refresh": 1}', '{"uid": "\\u0000", "token": []}',
-]  # fmt: skip
+    "[]",
+    "null",
+    "42",
+    '"text"',
+    "{",
+    '{"nik": {"$gt": ""}}',
+    '{"nik": ["3171"]}',
+    '{"full_name": "\\u0000"}',
+    '{"date_of_birth": "9999-99-99"}',
+    '{"validity_years": "ten"}',
+    '{"email": "a@b.c", "password": null}',
+    '{"full_name": "' + "A" * 100_000 + '"}',
+    '{"passport_type": true, "naturalised": "maybe"}',
+    '{"kind": "ktp", "file": "not a file"}',
+    '{"refresh": 1}',
+    '{"uid": "\\u0000", "token": []}',
+]
 
 
 @pytest.mark.parametrize("body", HOSTILE_BODIES)
@@ -50,11 +69,18 @@ def test_hostile_json_never_causes_a_server_error(body):
     application = create_draft()
     api = bearer(application.owner)
     base = f"/api/v1/applications/{application.pk}/"
-    for method, path in [("post", "/api/v1/auth/register/"), ("post", "/api/v1/auth/token/"),
-                         ("post", "/api/v1/auth/token/refresh/"), ("post", "/api/v1/auth/verify-email/"),
-                         ("post", "/api/v1/auth/password-reset/"), ("post", "/api/v1/auth/password-reset/confirm/"),
-                         ("post", "/api/v1/applications/"), ("patch", base), ("post", base + "submit/"),
-                         ("post", base + "documents/")]:  # fmt: skip
+    for method, path in [
+        ("post", "/api/v1/auth/register/"),
+        ("post", "/api/v1/auth/token/"),
+        ("post", "/api/v1/auth/token/refresh/"),
+        ("post", "/api/v1/auth/verify-email/"),
+        ("post", "/api/v1/auth/password-reset/"),
+        ("post", "/api/v1/auth/password-reset/confirm/"),
+        ("post", "/api/v1/applications/"),
+        ("patch", base),
+        ("post", base + "submit/"),
+        ("post", base + "documents/"),
+    ]:
         response = getattr(api, method)(path, data=body, content_type="application/json")
         assert response.status_code < 500, (method, path, response.status_code)
         if response.status_code >= 400:

@@ -33,8 +33,13 @@ def test_json_nested_ten_thousand_deep_is_a_malformed_request(anon, path):
 def test_a_correctly_signed_callback_nested_too_deep_is_a_malformed_request(anon, settings, path):
     secret = settings.PAYMENT_WEBHOOK_SECRET if "payments" in path else settings.POS_WEBHOOK_SECRET
     headers = signed_headers(secret, DEEP)
-    response = anon.post(path, data=DEEP, content_type="application/json",
-                         HTTP_X_TIMESTAMP=headers["X-Timestamp"], HTTP_X_SIGNATURE=headers["X-Signature"])  # fmt: skip
+    response = anon.post(
+        path,
+        data=DEEP,
+        content_type="application/json",
+        HTTP_X_TIMESTAMP=headers["X-Timestamp"],
+        HTTP_X_SIGNATURE=headers["X-Signature"],
+    )
     _shape(response, 400, "malformed_request")
 
 
@@ -57,8 +62,9 @@ def test_a_session_number_out_of_range_on_the_booking_fast_path_is_a_400(raw):
 def test_a_callback_signature_header_of_any_form_is_a_401(anon, stamp, signature):
     body = json.dumps({"billing_code": "1" * 15}).encode()
     for path in ("/api/v1/payments/notifications/", "/api/v1/delivery/notifications/"):
-        response = anon.post(path, data=body, content_type="application/json",
-                             HTTP_X_TIMESTAMP=stamp, HTTP_X_SIGNATURE=signature)  # fmt: skip
+        response = anon.post(
+            path, data=body, content_type="application/json", HTTP_X_TIMESTAMP=stamp, HTTP_X_SIGNATURE=signature
+        )
         assert _shape(response, 401, response.json()["code"])["code"].startswith("signature_")
 
 
@@ -78,8 +84,10 @@ def test_a_nul_in_any_query_parameter_is_a_400_not_a_database_error(anon, client
     assert client.get("/office/queue/", {"office": "\x00"}).status_code == 400
 
 
-@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31"),
-                                            ("2026-01-01", "9999-12-31"), ("2026-02-30", "")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31"), ("2026-01-01", "9999-12-31"), ("2026-02-30", "")],
+)
 def test_staff_report_dates_at_the_ends_of_the_calendar_are_refused_in_words(client, start, end):
     office = make_office()
     staff = StaffFactory(role="supervisor")

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_every_message_has_an_indonesian_translation():
     catalogue = settings.BASE_DIR / "locale" / "id" / "LC_MESSAGES" / "django.po"
-    untranslated = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", str(catalogue)],
-                                  capture_output=True, text=True, check=True).stdout  # fmt: skip
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", str(catalogue)], capture_output=True, text=True, check=True
+    ).stdout
     fuzzy = subprocess.run(
         ["msgattrib", "--only-fuzzy", str(catalogue)], capture_output=True, text=True, check=True
     ).stdout

@@ -49,9 +49,22 @@ class DocumentOut(serializers.ModelSerializer):
     class Meta:
         model = Document
         fields = [
-            "id", "kind", "kind_label", "content_type", "size", "width", "height", "page_count", "status",
-            "status_label", "rejection_reason", "quality_warnings", "uploaded_on_behalf", "created_at", "file_url",
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "kind_label",
+            "content_type",
+            "size",
+            "width",
+            "height",
+            "page_count",
+            "status",
+            "status_label",
+            "rejection_reason",
+            "quality_warnings",
+            "uploaded_on_behalf",
+            "created_at",
+            "file_url",
+        ]
 
     def get_file_url(self, document) -> str:
         return reverse("api_document_file", args=[document.application_id, document.pk])
@@ -65,8 +78,19 @@ class ApplicationOut(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "number", "status", "status_label", *rules.EDITABLE_FIELDS, "price", "total_fee",
-                  "documents", "created_at", "updated_at", "submitted_at"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "status",
+            "status_label",
+            *rules.EDITABLE_FIELDS,
+            "price",
+            "total_fee",
+            "documents",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
 
     def _lines(self, application):
         if not hasattr(application, "_price_lines"):
@@ -96,8 +120,12 @@ class ApplicationListView(APIView):
         # The fee schedule is read once for the whole list, not once per application.
         return Response(ApplicationOut(applications, many=True, context={"fees": fees_in_force()}).data)
 
-    @extend_schema(request=ApplicationIn, responses={201: ApplicationOut}, tags=["applications"],
-                   summary="Start an application (a draft; any valid subset of fields)")  # fmt: skip
+    @extend_schema(
+        request=ApplicationIn,
+        responses={201: ApplicationOut},
+        tags=["applications"],
+        summary="Start an application (a draft; any valid subset of fields)",
+    )
     @idempotent
     def post(self, request):
         data = ApplicationIn(data=request.data)
@@ -114,8 +142,12 @@ class ApplicationDetailView(APIView):
     def get(self, request, application_id):
         return Response(ApplicationOut(_application(request, application_id)).data)
 
-    @extend_schema(request=ApplicationIn, responses=ApplicationOut, tags=["applications"],
-                   summary="Correct an application while it is still editable")  # fmt: skip
+    @extend_schema(
+        request=ApplicationIn,
+        responses=ApplicationOut,
+        tags=["applications"],
+        summary="Correct an application while it is still editable",
+    )
     def patch(self, request, application_id):
         application = _application(request, application_id)
         data = ApplicationIn(data=request.data, partial=True)
@@ -133,9 +165,21 @@ class ProblemsOut(serializers.Serializer):
 class SubmitView(APIView):
     throttle_classes = [WriteThrottle]
 
-    @extend_schema(request=None, responses={200: ApplicationOut, 400: OpenApiResponse(ProblemsOut, description=(
-        "`application_incomplete`: `fields` lists every missing or wrong item; missing documents "
-        "appear as `documents.<requirement>`."))}, tags=["applications"], summary="Submit a complete application")  # fmt: skip
+    @extend_schema(
+        request=None,
+        responses={
+            200: ApplicationOut,
+            400: OpenApiResponse(
+                ProblemsOut,
+                description=(
+                    "`application_incomplete`: `fields` lists every missing or wrong item; missing documents "
+                    "appear as `documents.<requirement>`."
+                ),
+            ),
+        },
+        tags=["applications"],
+        summary="Submit a complete application",
+    )
     def post(self, request, application_id):
         application = services.application_submit(application=_application(request, application_id), actor=request.user)
         return Response(ApplicationOut(application).data)
@@ -154,16 +198,28 @@ class ChecklistOut(serializers.Serializer):
 
 
 class ChecklistView(APIView):
-    @extend_schema(responses=ChecklistOut, tags=["applications"],
-                   summary="What this application still needs: documents required and problems to fix")  # fmt: skip
+    @extend_schema(
+        responses=ChecklistOut,
+        tags=["applications"],
+        summary="What this application still needs: documents required and problems to fix",
+    )
     def get(self, request, application_id):
         application = _application(request, application_id)
         checklist = selectors.documents_checklist(application)
-        return Response({
-            "required_documents": [{"key": item["requirement"].key, "label": str(item["requirement"].label),
-                                    "kinds": list(item["requirement"].kinds), "done": item["done"]} for item in checklist],
-            "problems": services.application_problems(application),
-        })  # fmt: skip
+        return Response(
+            {
+                "required_documents": [
+                    {
+                        "key": item["requirement"].key,
+                        "label": str(item["requirement"].label),
+                        "kinds": list(item["requirement"].kinds),
+                        "done": item["done"],
+                    }
+                    for item in checklist
+                ],
+                "problems": services.application_problems(application),
+            }
+        )
 
 
 class DocumentIn(serializers.Serializer):
@@ -181,8 +237,12 @@ class DocumentListView(APIView):
     def get(self, request, application_id):
         return Response(DocumentOut(_application(request, application_id).documents.all(), many=True).data)
 
-    @extend_schema(request={"multipart/form-data": DocumentIn}, responses={201: DocumentOut}, tags=["documents"],
-                   summary="Upload a document (replaces the current one of the same kind)")  # fmt: skip
+    @extend_schema(
+        request={"multipart/form-data": DocumentIn},
+        responses={201: DocumentOut},
+        tags=["documents"],
+        summary="Upload a document (replaces the current one of the same kind)",
+    )
     def post(self, request, application_id):
         application = _application(request, application_id)
         data = DocumentIn(data=request.data)
@@ -210,8 +270,11 @@ class DocumentDetailView(APIView):
 
 
 class DocumentFileView(APIView):
-    @extend_schema(responses={(200, "image/jpeg"): bytes, (200, "application/pdf"): bytes}, tags=["documents"],
-                   summary="The stored file (owner only)")  # fmt: skip
+    @extend_schema(
+        responses={(200, "image/jpeg"): bytes, (200, "application/pdf"): bytes},
+        tags=["documents"],
+        summary="The stored file (owner only)",
+    )
     def get(self, request, application_id, document_id):
         return private_file_response(selectors.document_of(request.user, application_id, document_id))
 
@@ -227,12 +290,28 @@ class TimelineEntryOut(serializers.Serializer):
 
 
 class TimelineView(APIView):
-    @extend_schema(responses=TimelineEntryOut(many=True), tags=["applications"],
-                   summary="Every step of the application with its time, newest last")  # fmt: skip
+    @extend_schema(
+        responses=TimelineEntryOut(many=True),
+        tags=["applications"],
+        summary="Every step of the application with its time, newest last",
+    )
     def get(self, request, application_id):
         application = _application(request, application_id)
         entries = selectors.timeline_of(application)
-        return Response(TimelineEntryOut([{
-            "action": e.action, "label": action_label(e), "from_status": e.from_status, "to_status": e.to_status,
-            "reason": e.reason, "by_staff": bool(e.actor and e.actor.pk != application.owner_id), "at": e.created_at,
-        } for e in entries], many=True).data)  # fmt: skip
+        return Response(
+            TimelineEntryOut(
+                [
+                    {
+                        "action": e.action,
+                        "label": action_label(e),
+                        "from_status": e.from_status,
+                        "to_status": e.to_status,
+                        "reason": e.reason,
+                        "by_staff": bool(e.actor and e.actor.pk != application.owner_id),
+                        "at": e.created_at,
+                    }
+                    for e in entries
+                ],
+                many=True,
+            ).data
+        )

@@ -152,8 +152,12 @@ class PasswordResetView(APIView):
     authentication_classes = []
     throttle_classes = [throttle("register_address", per_account=False)]
 
-    @extend_schema(request=PasswordResetIn, responses={202: None}, tags=["auth"],
-                   summary="E-mail a password-reset link (answers the same whether or not the account exists)")  # fmt: skip
+    @extend_schema(
+        request=PasswordResetIn,
+        responses={202: None},
+        tags=["auth"],
+        summary="E-mail a password-reset link (answers the same whether or not the account exists)",
+    )
     def post(self, request):
         data = PasswordResetIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -187,7 +191,10 @@ class PasswordResetConfirmView(APIView):
         password = data.validated_data["new_password"]
         form = SetPasswordForm(user, {"new_password1": password, "new_password2": password})
         if not form.is_valid():
-            raise DomainError("invalid", _("Please choose a stronger password."),
-                              fields={"new_password": form.errors.get("new_password2", [])})  # fmt: skip
+            raise DomainError(
+                "invalid",
+                _("Please choose a stronger password."),
+                fields={"new_password": form.errors.get("new_password2", [])},
+            )
         form.save()
         return Response({"detail": _("Your password has been changed. You can now sign in.")})

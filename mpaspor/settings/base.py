@@ -96,8 +96,11 @@ REDIS_URL = env("REDIS_URL", default="")
 # Redis holds hints and counters only (mpaspor/cache.py): while it is away, `default` misses
 # (PostgreSQL answers) and `counters` (rate limits, sign-in guard) counts in process memory.
 if REDIS_URL:
-    _redis_cache = {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL,
-                    "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mpaspor")}  # fmt: skip
+    _redis_cache = {
+        "BACKEND": "core.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mpaspor"),
+    }
     CACHES = {
         "default": {**_redis_cache, "OPTIONS": {"DEGRADE": "miss"}},
         "counters": {**_redis_cache, "OPTIONS": {"DEGRADE": "local"}},

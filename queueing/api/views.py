@@ -28,12 +28,30 @@ class OfficeOut(serializers.ModelSerializer):
 
     class Meta:
         model = Office
-        fields = ["code", "name", "kind", "office_class", "address", "city", "province", "timezone", "zone",
-                  "latitude", "longitude", "services", "working_days", "booking_horizon_days", "quota_release_time"]  # fmt: skip
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "office_class",
+            "address",
+            "city",
+            "province",
+            "timezone",
+            "zone",
+            "latitude",
+            "longitude",
+            "services",
+            "working_days",
+            "booking_horizon_days",
+            "quota_release_time",
+        ]
 
     def get_services(self, office) -> list[str]:
-        offered = [("ordinary", office.issues_ordinary), ("electronic", office.issues_electronic),
-                   ("same_day", office.offers_same_day)]  # fmt: skip
+        offered = [
+            ("ordinary", office.issues_ordinary),
+            ("electronic", office.issues_electronic),
+            ("same_day", office.offers_same_day),
+        ]
         return [name for name, yes in offered if yes]
 
 
@@ -42,26 +60,58 @@ class OfficeListView(APIView):
     authentication_classes = []
     throttle_classes = [ReadThrottle]
 
-    @extend_schema(responses=OfficeOut(many=True), tags=["offices"], summary="Immigration offices",
-                   parameters=[OpenApiParameter("passport_type", str, enum=["ordinary", "electronic"],
-                                                description="Only offices that issue this type")])  # fmt: skip
+    @extend_schema(
+        responses=OfficeOut(many=True),
+        tags=["offices"],
+        summary="Immigration offices",
+        parameters=[
+            OpenApiParameter(
+                "passport_type", str, enum=["ordinary", "electronic"], description="Only offices that issue this type"
+            )
+        ],
+    )
     def get(self, request):
         return Response(OfficeOut(selectors.offices_for(request.query_params.get("passport_type", "")), many=True).data)
 
 
-SessionOut = inline_serializer("AvailableSession", {
-    "id": serializers.IntegerField(), "start": serializers.DateTimeField(), "end": serializers.DateTimeField(),
-    "capacity": serializers.IntegerField(), "remaining": serializers.IntegerField(),
-    "priority_capacity": serializers.IntegerField(), "priority_remaining": serializers.IntegerField(),
-})  # fmt: skip
-AvailabilityOut = inline_serializer("Availability", {
-    "office": inline_serializer("AvailabilityOffice", {"code": serializers.CharField(), "name": serializers.CharField(),
-                                                       "timezone": serializers.CharField(), "zone": serializers.CharField()}),
-    "bookable_from": serializers.DateField(), "bookable_to": serializers.DateField(),
-    "dates": inline_serializer("AvailableDate", {
-        "date": serializers.DateField(help_text="The office's local date"), "open": serializers.BooleanField(),
-        "closed_reason": serializers.CharField(), "sessions": SessionOut.__class__(many=True)}, many=True),
-})  # fmt: skip
+SessionOut = inline_serializer(
+    "AvailableSession",
+    {
+        "id": serializers.IntegerField(),
+        "start": serializers.DateTimeField(),
+        "end": serializers.DateTimeField(),
+        "capacity": serializers.IntegerField(),
+        "remaining": serializers.IntegerField(),
+        "priority_capacity": serializers.IntegerField(),
+        "priority_remaining": serializers.IntegerField(),
+    },
+)
+AvailabilityOut = inline_serializer(
+    "Availability",
+    {
+        "office": inline_serializer(
+            "AvailabilityOffice",
+            {
+                "code": serializers.CharField(),
+                "name": serializers.CharField(),
+                "timezone": serializers.CharField(),
+                "zone": serializers.CharField(),
+            },
+        ),
+        "bookable_from": serializers.DateField(),
+        "bookable_to": serializers.DateField(),
+        "dates": inline_serializer(
+            "AvailableDate",
+            {
+                "date": serializers.DateField(help_text="The office's local date"),
+                "open": serializers.BooleanField(),
+                "closed_reason": serializers.CharField(),
+                "sessions": SessionOut.__class__(many=True),
+            },
+            many=True,
+        ),
+    },
+)
 
 
 def _date_param(request, name) -> date | None:
@@ -82,8 +132,12 @@ class AvailabilityView(AnswersBeforeDRF, APIView):
     authentication_classes = []
     throttle_classes = [ReadThrottle]
 
-    @extend_schema(responses=AvailabilityOut, tags=["offices"], summary="Places left per date and session",
-                   parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)])  # fmt: skip
+    @extend_schema(
+        responses=AvailabilityOut,
+        tags=["offices"],
+        summary="Places left per date and session",
+        parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
+    )
     def get(self, request, code):
         office = get_object_or_404(Office, code=code, is_active=True)
         start, end = _date_param(request, "from"), _date_param(request, "to")

@@ -69,9 +69,13 @@ def test_after_a_rejection_the_applicant_may_upload_that_document_again(officer_
 
 
 def test_staff_upload_a_replacement_on_the_applicants_behalf(officer_client, draft, cs_officer):
-    response = officer_client.post(f"/admin/applicants/application/{draft.pk}/documents/upload/", {
-        "kind": "kk", "file": SimpleUploadedFile("kk.jpg", jpeg_bytes(), "image/jpeg"),
-    })  # fmt: skip
+    response = officer_client.post(
+        f"/admin/applicants/application/{draft.pk}/documents/upload/",
+        {
+            "kind": "kk",
+            "file": SimpleUploadedFile("kk.jpg", jpeg_bytes(), "image/jpeg"),
+        },
+    )
     assert response.status_code == 302
     document = Document.objects.get(application=draft, kind="kk")
     assert document.uploaded_on_behalf and document.uploaded_by == cs_officer

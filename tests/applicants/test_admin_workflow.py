@@ -38,8 +38,12 @@ def test_each_role_sees_only_its_own_buttons(client, booking):
 
 def test_an_illegal_step_posted_by_hand_is_refused_with_a_message(client, booking):
     client.force_login(StaffFactory(role=VERIFIER))
-    response = post(client, booking, "interview", {"interview-photo_taken": "on", "interview-fingerprints_taken": "on",
-                                                   "interview-recommendation": "approve"})  # fmt: skip
+    response = post(
+        client,
+        booking,
+        "interview",
+        {"interview-photo_taken": "on", "interview-fingerprints_taken": "on", "interview-recommendation": "approve"},
+    )
     assert response.status_code == 302
     booking.application.refresh_from_db()
     assert booking.application.status == "paid"

@@ -32,8 +32,12 @@ def test_a_bad_nik_is_a_400_naming_the_field_and_nothing_is_stored(api):
 
 
 def test_a_nik_that_contradicts_the_birth_date_is_explained(api):
-    response = api.post(LIST, {"nik": "3171011708900001", "date_of_birth": "1991-08-17", "sex": "male"}, format="json",
-                        HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    response = api.post(
+        LIST,
+        {"nik": "3171011708900001", "date_of_birth": "1991-08-17", "sex": "male"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
     assert "17 August 1990" in response.json()["fields"]["date_of_birth"][0]
 

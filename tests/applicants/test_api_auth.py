@@ -115,8 +115,11 @@ def test_password_reset_by_api_sends_a_link_that_sets_a_new_password(anon):
     body = mail.outbox[0].body
     uid = re.search(r"uid: (\S+)", body).group(1)
     token = re.search(r"token: (\S+)", body).group(1)
-    done = anon.post("/api/v1/auth/password-reset/confirm/", {"uid": uid, "token": token, "new_password": "paspor-baru-2026"},
-                     format="json")  # fmt: skip
+    done = anon.post(
+        "/api/v1/auth/password-reset/confirm/",
+        {"uid": uid, "token": token, "new_password": "paspor-baru-2026"},
+        format="json",
+    )
     assert done.status_code == 200
     assert (
         anon.post(TOKEN, {"email": "budi@example.id", "password": "paspor-baru-2026"}, format="json").status_code == 200

@@ -19,8 +19,11 @@ def docs_url(application, suffix=""):
 def send(api, application, content, name="ktp.jpg", kind="ktp", content_type="image/jpeg"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return api.post(docs_url(application), {"kind": kind, "file": SimpleUploadedFile(name, content, content_type)},
-                    format="multipart")  # fmt: skip
+    return api.post(
+        docs_url(application),
+        {"kind": kind, "file": SimpleUploadedFile(name, content, content_type)},
+        format="multipart",
+    )
 
 
 def stored_image(document) -> Image.Image:
@@ -82,17 +85,24 @@ def _flat_jpeg(size):
 @pytest.mark.parametrize(
     "content, name, code",
     [
-        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "ktp.svg", "file_type_not_allowed"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "ktp.svg",
+            "file_type_not_allowed",
+        ),
         (b"<html><body><script>alert(1)</script></body></html>", "ktp.jpg", "file_type_not_allowed"),
         (b"MZ\x90\x00\x03\x00\x00\x00" * 20, "ktp.jpg", "file_type_not_allowed"),
         (b"", "ktp.jpg", "file_empty"),
         (jpeg_bytes()[:2000], "ktp.jpg", "file_damaged"),
         (b"\xff\xd8\xff\xe0" + b"\x00" * 500, "ktp.jpg", "file_damaged"),
         (pdf_bytes()[:-40], "ktp.pdf", "file_damaged"),
-        (b"%PDF-1.4\n1 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\ntrailer << >>\n%%EOF", "ktp.pdf",
-         "pdf_active_content"),
+        (
+            b"%PDF-1.4\n1 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\ntrailer << >>\n%%EOF",
+            "ktp.pdf",
+            "pdf_active_content",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_stored(api, draft, content, name, code):
     response = send(api, draft, content, name=name)
     assert response.status_code == 400

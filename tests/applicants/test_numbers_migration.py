@@ -49,9 +49,11 @@ def old_booking(apps, application, status="held"):
     day = timezone.localdate() + timedelta(days=2)
     starts = datetime.combine(day, time(1), tzinfo=UTC)
     slot = apps.get_model("queueing", "SessionSlot").objects.get_or_create(
-        office=office, date=day, start_time=time(8),
+        office=office,
+        date=day,
+        start_time=time(8),
         defaults={"end_time": time(10), "starts_at": starts, "ends_at": starts + timedelta(hours=2), "capacity": 5},
-    )[0]  # fmt: skip
+    )[0]
     return apps.get_model("queueing", "Booking").objects.create(
         application=application, slot=slot, nik=application.nik, status=status
     )
@@ -59,9 +61,13 @@ def old_booking(apps, application, status="held"):
 
 def test_numbers_the_old_checks_let_through_in_other_digits_are_stored_in_ascii_by_the_migration(old_schema):
     application = old_application(
-        old_schema, nik=NIK[:2] + full_width(NIK[2:]), kk_number=arabic_indic("3171010101090001"), postal_code="¹⁴³¹⁰",
-        phone="+62" + full_width("81234567890"), emergency_contact_phone="+628129876543²",
-    )  # fmt: skip
+        old_schema,
+        nik=NIK[:2] + full_width(NIK[2:]),
+        kk_number=arabic_indic("3171010101090001"),
+        postal_code="¹⁴³¹⁰",
+        phone="+62" + full_width("81234567890"),
+        emergency_contact_phone="+628129876543²",
+    )
     old_booking(old_schema, application)
     old_schema.get_model("applicants", "User").objects.filter(pk=application.owner_id).update(
         phone="+62８１２３４５６７８９０"

@@ -50,8 +50,9 @@ def test_a_booked_nik_written_in_other_digits_from_another_account_is_refused_a_
     nik = make_nik(ADULT_BORN, serial=501)
     book(ready(nik=nik), make_slot(office))
     other_account = ready(nik=make_nik(ADULT_BORN, serial=502))
-    services.application_update(application=other_account, actor=other_account.owner,
-                                data={"nik": SPELLINGS[spelling](nik)})  # fmt: skip
+    services.application_update(
+        application=other_account, actor=other_account.owner, data={"nik": SPELLINGS[spelling](nik)}
+    )
     other_account.refresh_from_db()
     assert other_account.nik == nik
     with domain_error("nik_already_booked"):
@@ -100,8 +101,14 @@ def test_a_superscript_digit_in_a_nik_is_a_400_naming_the_field_not_a_500(api, d
 @pytest.mark.parametrize("spelling", ["arabic-indic", "ascii province, full-width rest"])
 def test_a_travel_ban_whose_nik_was_typed_in_other_digits_still_flags_the_applicant(spelling):
     application = ready()
-    ban = casework.travel_ban_add(actor=StaffFactory(role=SUPERVISOR), nik=SPELLINGS[spelling](application.nik),
-                                  full_name="Nama Lain", date_of_birth=None, authority="kpk", reference="R-01")  # fmt: skip
+    ban = casework.travel_ban_add(
+        actor=StaffFactory(role=SUPERVISOR),
+        nik=SPELLINGS[spelling](application.nik),
+        full_name="Nama Lain",
+        date_of_birth=None,
+        authority="kpk",
+        reference="R-01",
+    )
     assert ban.nik == application.nik
     assert application.travel_ban_flags.get().matched_on == "nik"
 
@@ -111,10 +118,18 @@ def test_a_travel_ban_nik_corrected_in_the_admin_in_full_width_digits_is_stored_
     supervisor = StaffFactory(role=SUPERVISOR)
     ban = TravelBan.objects.create(full_name="Nama Lain", authority="kpk", reference="R-01", created_by=supervisor)
     client.force_login(supervisor)
-    response = client.post(f"/admin/casework/travelban/{ban.pk}/change/", {
-        "nik": full_width(application.nik[:8]) + " " + full_width(application.nik[8:]), "full_name": "Nama Lain",
-        "authority": "kpk", "reference": "R-01", "reason": "", "date_of_birth": "", "valid_until": "",
-    })  # fmt: skip
+    response = client.post(
+        f"/admin/casework/travelban/{ban.pk}/change/",
+        {
+            "nik": full_width(application.nik[:8]) + " " + full_width(application.nik[8:]),
+            "full_name": "Nama Lain",
+            "authority": "kpk",
+            "reference": "R-01",
+            "reason": "",
+            "date_of_birth": "",
+            "valid_until": "",
+        },
+    )
     assert response.status_code == 302
     ban.refresh_from_db()
     assert ban.nik == application.nik
@@ -155,19 +170,27 @@ def test_the_database_refuses_an_application_number_in_any_other_form_whatever_c
 
 
 def _issuance(application):
-    return Issuance.objects.create(application=application, passport_number="X7654321",
-                                   approved_by=StaffFactory(), expected_ready_date=timezone.localdate(),
-                                   valid_until=timezone.localdate() + timedelta(days=3650))  # fmt: skip
+    return Issuance.objects.create(
+        application=application,
+        passport_number="X7654321",
+        approved_by=StaffFactory(),
+        expected_ready_date=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=3650),
+    )
 
 
 OTHER_TABLES = {
     "booking nik": lambda app: (Booking, book(app, make_slot(make_office())).pk, "nik", full_width(app.nik)),
-    "travel ban nik": lambda app: (TravelBan, TravelBan.objects.create(full_name="X", authority="kpk", reference="R").pk,
-                                   "nik", arabic_indic(app.nik)),
+    "travel ban nik": lambda app: (
+        TravelBan,
+        TravelBan.objects.create(full_name="X", authority="kpk", reference="R").pk,
+        "nik",
+        arabic_indic(app.nik),
+    ),
     "collector nik": lambda app: (Issuance, _issuance(app).pk, "collector_id_number", full_width(app.nik)),
     "passport number": lambda app: (Issuance, _issuance(app).pk, "passport_number", full_width("X7654321")),
     "account phone": lambda app: (User, app.owner.pk, "phone", "+62８１２３４５６７８９０"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("table", list(OTHER_TABLES))
@@ -180,9 +203,15 @@ def test_the_database_refuses_other_digits_in_every_table_that_keeps_a_typed_num
 def test_a_staff_correction_typed_in_full_width_digits_is_saved_in_ascii_not_refused(client, cs_officer):
     application = ready()
     data = {field: getattr(application, field) for field in rules.EDITABLE_FIELDS if getattr(application, field)}
-    data.update({"date_of_birth": "1990-08-17", "kk_number": full_width("3171010101090002"),
-                 "correction_reason": "Sesuai KK asli", "audit_entries-TOTAL_FORMS": "0",
-                 "audit_entries-INITIAL_FORMS": "0"})  # fmt: skip
+    data.update(
+        {
+            "date_of_birth": "1990-08-17",
+            "kk_number": full_width("3171010101090002"),
+            "correction_reason": "Sesuai KK asli",
+            "audit_entries-TOTAL_FORMS": "0",
+            "audit_entries-INITIAL_FORMS": "0",
+        }
+    )
     client.force_login(cs_officer)
     response = client.post(f"/admin/applicants/application/{application.pk}/change/", data)
     assert response.status_code == 302
@@ -193,10 +222,16 @@ def test_a_staff_correction_typed_in_full_width_digits_is_saved_in_ascii_not_ref
 def test_an_account_phone_corrected_in_the_admin_is_saved_in_its_plus_62_form_not_refused(client):
     account = UserFactory(phone="")
     client.force_login(StaffFactory(is_superuser=True))
-    response = client.post(f"/admin/applicants/user/{account.pk}/change/", {
-        "email": account.email, "full_name": account.full_name, "phone": "０８１２ ３４５６ ７８９０", "language": "id",
-        "is_active": "on",
-    })  # fmt: skip
+    response = client.post(
+        f"/admin/applicants/user/{account.pk}/change/",
+        {
+            "email": account.email,
+            "full_name": account.full_name,
+            "phone": "０８１２ ３４５６ ７８９０",
+            "language": "id",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.phone == "+6281234567890"
@@ -204,8 +239,14 @@ def test_an_account_phone_corrected_in_the_admin_is_saved_in_its_plus_62_form_no
 
 def test_a_travel_ban_on_a_name_typed_in_full_width_letters_still_flags_the_applicant_born_that_day():
     application = ready()
-    casework.travel_ban_add(actor=StaffFactory(role=SUPERVISOR), nik="", full_name=full_width(application.full_name),
-                            date_of_birth=application.date_of_birth, authority="kpk", reference="R-02")  # fmt: skip
+    casework.travel_ban_add(
+        actor=StaffFactory(role=SUPERVISOR),
+        nik="",
+        full_name=full_width(application.full_name),
+        date_of_birth=application.date_of_birth,
+        authority="kpk",
+        reference="R-02",
+    )
     assert application.travel_ban_flags.get().matched_on == "name_and_birth_date"
 
 
@@ -229,8 +270,13 @@ def test_a_staff_correction_of_a_booked_nik_moves_the_bookings_copy_so_the_one_b
     booking = book(application, make_slot(office))
     corrected = make_nik(ADULT_BORN, serial=602)
     staff = StaffFactory(role=CUSTOMER_SERVICE)
-    committed(services.application_update, application=application, actor=staff, data={"nik": corrected},
-              reason="NIK salah ketik")  # fmt: skip
+    committed(
+        services.application_update,
+        application=application,
+        actor=staff,
+        data={"nik": corrected},
+        reason="NIK salah ketik",
+    )
     booking.refresh_from_db()
     assert booking.nik == corrected
     someone = ready(nik=make_nik(ADULT_BORN, serial=603))
@@ -246,8 +292,12 @@ def test_a_staff_correction_to_a_nik_another_person_has_booked_is_refused_and_ch
     application = ready(nik=make_nik(ADULT_BORN, serial=612))
     book(application, make_slot(office, days_ahead=3))
     with domain_error("nik_already_booked"):
-        services.application_update(application=application, actor=StaffFactory(role=CUSTOMER_SERVICE),
-                                    data={"nik": taken}, reason="NIK salah ketik")  # fmt: skip
+        services.application_update(
+            application=application,
+            actor=StaffFactory(role=CUSTOMER_SERVICE),
+            data={"nik": taken},
+            reason="NIK salah ketik",
+        )
     application.refresh_from_db()
     assert application.nik != taken
     assert Booking.objects.filter(nik=taken).count() == 1

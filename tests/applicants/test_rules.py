@@ -26,8 +26,11 @@ def test_any_of_the_civil_documents_satisfies_the_requirement():
 
 def test_a_child_needs_a_parents_ktp_birth_certificate_and_parents_marriage_document():
     assert kinds({"date_of_birth": years_ago(8), "marital_status": "single", "reason": "new"}) == [
-        "parent_ktp", "kk", "birth_certificate", "parents_marriage_certificate",
-    ]  # fmt: skip
+        "parent_ktp",
+        "kk",
+        "birth_certificate",
+        "parents_marriage_certificate",
+    ]
 
 
 def test_a_married_sixteen_year_old_counts_as_an_adult():

@@ -12,19 +12,32 @@ pytestmark = pytest.mark.django_db
 
 
 def test_registering_in_the_browser_signs_the_person_in(client):
-    response = client.post("/accounts/register/", {
-        "full_name": "Dewi Lestari", "email": "Dewi@Example.id", "phone": "0812-1111-2222",
-        "password1": "paspor-aman-2026", "password2": "paspor-aman-2026",
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        "/accounts/register/",
+        {
+            "full_name": "Dewi Lestari",
+            "email": "Dewi@Example.id",
+            "phone": "0812-1111-2222",
+            "password1": "paspor-aman-2026",
+            "password2": "paspor-aman-2026",
+        },
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == "/dashboard/"
     assert User.objects.get().email == "dewi@example.id"
     assert response.context["user"].is_authenticated
 
 
 def test_registration_errors_are_shown_on_the_form_and_create_nothing(client):
-    response = client.post("/accounts/register/", {
-        "full_name": "Dewi", "email": "dewi@example.id", "password1": "paspor-aman-2026", "password2": "lain-sekali-2026",
-    })  # fmt: skip
+    response = client.post(
+        "/accounts/register/",
+        {
+            "full_name": "Dewi",
+            "email": "dewi@example.id",
+            "password1": "paspor-aman-2026",
+            "password2": "lain-sekali-2026",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["password2"]
     assert not User.objects.exists()
@@ -56,10 +69,20 @@ def test_each_wizard_step_saves_the_draft(client, user):
     client.post("/applications/new/", {"relationship": "self"})
     application = Application.objects.get(owner=user)
     nik = make_nik(date(1990, 8, 17))
-    response = client.post(f"/applications/{application.pk}/step/identity/", {
-        "nik": nik, "full_name": "Budi", "sex": "male", "place_of_birth": "Jakarta", "date_of_birth": "1990-08-17",
-        "marital_status": "single", "occupation": "Guru", "kk_number": "3171010101090001", "phone": "081234567890",
-    })  # fmt: skip
+    response = client.post(
+        f"/applications/{application.pk}/step/identity/",
+        {
+            "nik": nik,
+            "full_name": "Budi",
+            "sex": "male",
+            "place_of_birth": "Jakarta",
+            "date_of_birth": "1990-08-17",
+            "marital_status": "single",
+            "occupation": "Guru",
+            "kk_number": "3171010101090001",
+            "phone": "081234567890",
+        },
+    )
     assert response["Location"] == f"/applications/{application.pk}/step/family/"
     application.refresh_from_db()
     assert (application.nik, application.full_name, application.phone) == (nik, "Budi", "+6281234567890")
@@ -68,9 +91,16 @@ def test_each_wizard_step_saves_the_draft(client, user):
 def test_a_bad_nik_in_the_wizard_is_explained_and_nothing_is_saved(client, user):
     client.force_login(user)
     application = create_draft(owner=user)
-    response = client.post(f"/applications/{application.pk}/step/identity/", {
-        "nik": "3171011708900001", "full_name": "Budi", "sex": "female", "date_of_birth": "1990-08-17", "occupation": "Pilot",
-    })  # fmt: skip
+    response = client.post(
+        f"/applications/{application.pk}/step/identity/",
+        {
+            "nik": "3171011708900001",
+            "full_name": "Budi",
+            "sex": "female",
+            "date_of_birth": "1990-08-17",
+            "occupation": "Pilot",
+        },
+    )
     assert response.status_code == 400  # the form again, with the same status the API answers
     assert response.context["form"].errors["sex"]
     application.refresh_from_db()
@@ -80,9 +110,14 @@ def test_a_bad_nik_in_the_wizard_is_explained_and_nothing_is_saved(client, user)
 def test_uploading_a_document_in_the_browser_shows_it_on_the_checklist(client, user):
     client.force_login(user)
     application = create_draft(owner=user)
-    response = client.post(f"/applications/{application.pk}/documents/", {
-        "kind": "ktp", "file": SimpleUploadedFile("ktp.jpg", jpeg_bytes(), "image/jpeg"),
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        f"/applications/{application.pk}/documents/",
+        {
+            "kind": "ktp",
+            "file": SimpleUploadedFile("ktp.jpg", jpeg_bytes(), "image/jpeg"),
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     ktp = next(item for item in response.context["checklist"] if item["requirement"].key == "ktp")
     assert ktp["done"]
@@ -91,9 +126,13 @@ def test_uploading_a_document_in_the_browser_shows_it_on_the_checklist(client, u
 def test_a_fake_image_in_the_browser_gets_a_clear_message(client, user):
     client.force_login(user)
     application = create_draft(owner=user)
-    response = client.post(f"/applications/{application.pk}/documents/", {
-        "kind": "ktp", "file": SimpleUploadedFile("ktp.jpg", b"<html>not a photo</html>", "image/jpeg"),
-    })  # fmt: skip
+    response = client.post(
+        f"/applications/{application.pk}/documents/",
+        {
+            "kind": "ktp",
+            "file": SimpleUploadedFile("ktp.jpg", b"<html>not a photo</html>", "image/jpeg"),
+        },
+    )
     assert response.status_code == 400  # the form again, with the same status the API answers
     assert response.context["form"].errors["file"]
     assert not Document.objects.exists()

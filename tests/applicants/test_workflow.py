@@ -20,13 +20,25 @@ pytestmark = pytest.mark.django_db
 ROLES = [CUSTOMER_SERVICE, VERIFIER, SUPERVISOR, AUDITOR]
 # Who may make each move (besides the status it needs). Everything else must be refused.
 EXPECTED = {
-    "submit": {"applicant"}, "book": {"applicant", CUSTOMER_SERVICE}, "cancel_booking": {"applicant", CUSTOMER_SERVICE},
-    "expire": {"system"}, "pay": {"system", CUSTOMER_SERVICE}, "check_in": {CUSTOMER_SERVICE},
-    "no_show": {"system", CUSTOMER_SERVICE}, "interview": {VERIFIER}, "approve": {SUPERVISOR}, "refuse": {SUPERVISOR},
-    "print": {SUPERVISOR}, "ready": {SUPERVISOR, "system"}, "ship": {SUPERVISOR, "system"}, "deliver": {"system"},
-    "return_to_office": {"system"}, "collect": {CUSTOMER_SERVICE}, "withdraw": {"applicant"},
+    "submit": {"applicant"},
+    "book": {"applicant", CUSTOMER_SERVICE},
+    "cancel_booking": {"applicant", CUSTOMER_SERVICE},
+    "expire": {"system"},
+    "pay": {"system", CUSTOMER_SERVICE},
+    "check_in": {CUSTOMER_SERVICE},
+    "no_show": {"system", CUSTOMER_SERVICE},
+    "interview": {VERIFIER},
+    "approve": {SUPERVISOR},
+    "refuse": {SUPERVISOR},
+    "print": {SUPERVISOR},
+    "ready": {SUPERVISOR, "system"},
+    "ship": {SUPERVISOR, "system"},
+    "deliver": {"system"},
+    "return_to_office": {"system"},
+    "collect": {CUSTOMER_SERVICE},
+    "withdraw": {"applicant"},
     "cancel": {SUPERVISOR, "system"},
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -63,8 +75,13 @@ def walk_to_interviewed(office, staff, **fields):
     booking = paid_booking_today(office, **fields)
     application = booking.application
     queueing.booking_check_in(code=booking.code, office=office, actor=staff[CUSTOMER_SERVICE])
-    casework.application_interview(application=application, actor=staff[VERIFIER], photo_taken=True,
-                                   fingerprints_taken=True, recommendation="approve")  # fmt: skip
+    casework.application_interview(
+        application=application,
+        actor=staff[VERIFIER],
+        photo_taken=True,
+        fingerprints_taken=True,
+        recommendation="approve",
+    )
     application.refresh_from_db()
     return application
 
@@ -77,14 +94,22 @@ def test_from_check_in_to_collection_each_step_by_its_role_is_audited(office, st
     casework.passport_print(application=application, actor=staff[SUPERVISOR])
     with TestCase.captureOnCommitCallbacks(execute=True):
         casework.passport_release(application=application, actor=staff[SUPERVISOR])
-    casework.passport_hand_over(application=application, actor=staff[CUSTOMER_SERVICE], collector_name="Siti Aminah",
-                                relation="family", collector_nik="3171014708650002")  # fmt: skip
+    casework.passport_hand_over(
+        application=application,
+        actor=staff[CUSTOMER_SERVICE],
+        collector_name="Siti Aminah",
+        relation="family",
+        collector_nik="3171014708650002",
+    )
     application.refresh_from_db()
     issuance.refresh_from_db()
     assert application.status == "collected" and issuance.passport_number == "X1234567"
     assert issuance.handed_over_by == staff[CUSTOMER_SERVICE] and issuance.collector_relation == "family"
-    steps = list(AuditEntry.objects.filter(application_id=application.pk, action__in=workflow.MOVES)
-                 .values_list("action", "from_status", "to_status", "actor"))  # fmt: skip
+    steps = list(
+        AuditEntry.objects.filter(application_id=application.pk, action__in=workflow.MOVES).values_list(
+            "action", "from_status", "to_status", "actor"
+        )
+    )
     assert steps[-6:] == [
         ("check_in", "paid", "checked_in", staff[CUSTOMER_SERVICE].pk),
         ("interview", "checked_in", "interviewed", staff[VERIFIER].pk),
@@ -106,10 +131,20 @@ def test_the_wrong_role_is_refused_at_each_step(office, staff):
         queueing.booking_check_in(code=booking.code, office=office, actor=staff[VERIFIER])
     queueing.booking_check_in(code=booking.code, office=office, actor=staff[CUSTOMER_SERVICE])
     with domain_error("permission_denied"):
-        casework.application_interview(application=application, actor=staff[CUSTOMER_SERVICE], photo_taken=True,
-                                       fingerprints_taken=True, recommendation="approve")  # fmt: skip
-    casework.application_interview(application=application, actor=staff[VERIFIER], photo_taken=True,
-                                   fingerprints_taken=True, recommendation="approve")  # fmt: skip
+        casework.application_interview(
+            application=application,
+            actor=staff[CUSTOMER_SERVICE],
+            photo_taken=True,
+            fingerprints_taken=True,
+            recommendation="approve",
+        )
+    casework.application_interview(
+        application=application,
+        actor=staff[VERIFIER],
+        photo_taken=True,
+        fingerprints_taken=True,
+        recommendation="approve",
+    )
     for role in (VERIFIER, AUDITOR, CUSTOMER_SERVICE):
         with domain_error("permission_denied"):
             casework.application_approve(application=application, actor=staff[role], passport_number="X1234567")
@@ -121,8 +156,13 @@ def test_the_interview_needs_photo_and_fingerprints(office, staff):
     booking = paid_booking_today(office)
     queueing.booking_check_in(code=booking.code, office=office, actor=staff[CUSTOMER_SERVICE])
     with domain_error("biometrics_missing"):
-        casework.application_interview(application=booking.application, actor=staff[VERIFIER], photo_taken=True,
-                                       fingerprints_taken=False, recommendation="approve")  # fmt: skip
+        casework.application_interview(
+            application=booking.application,
+            actor=staff[VERIFIER],
+            photo_taken=True,
+            fingerprints_taken=False,
+            recommendation="approve",
+        )
 
 
 def test_a_refusal_needs_a_reason_that_the_applicant_sees(office, staff):
@@ -216,8 +256,9 @@ def test_a_failing_channel_leaves_the_step_to_be_sent_again(office, staff, mailo
     assert NotificationDelivery.objects.filter(sent_at__isnull=True, attempts=1).count() == 1
 
 
-def test_without_a_broker_the_step_is_sent_right_after_commit(office, staff, mailoutbox, settings,
-                                                              django_capture_on_commit_callbacks):  # fmt: skip
+def test_without_a_broker_the_step_is_sent_right_after_commit(
+    office, staff, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     booking = paid_booking_today(office)
     mailoutbox.clear()
@@ -258,8 +299,9 @@ class TestTravelBan:
     def test_upholding_the_ban_refuses_the_application_with_a_recorded_decision(self, office, staff):
         application = walk_to_interviewed(office, staff)
         self.ban(staff, nik=application.nik)
-        casework.travel_ban_decide(flag=application.travel_ban_flags.get(), actor=staff[SUPERVISOR], uphold=True,
-                                   reason="Surat KPK nomor R-01")  # fmt: skip
+        casework.travel_ban_decide(
+            flag=application.travel_ban_flags.get(), actor=staff[SUPERVISOR], uphold=True, reason="Surat KPK nomor R-01"
+        )
         application.refresh_from_db()
         assert application.status == "refused"
         assert AuditEntry.objects.filter(

@@ -34,13 +34,19 @@ def notify(client, body: dict, *, secret=None, timestamp=None, raw: bytes | None
 
     raw = raw if raw is not None else json.dumps(body, default=str).encode()
     headers = signed_headers(secret or settings.PAYMENT_WEBHOOK_SECRET, raw, timestamp)
-    return client.post(NOTIFY, data=raw, content_type="application/json",
-                       HTTP_X_TIMESTAMP=headers["X-Timestamp"], HTTP_X_SIGNATURE=headers["X-Signature"])  # fmt: skip
+    return client.post(
+        NOTIFY,
+        data=raw,
+        content_type="application/json",
+        HTTP_X_TIMESTAMP=headers["X-Timestamp"],
+        HTTP_X_SIGNATURE=headers["X-Signature"],
+    )
 
 
 def paid(bill, *, minutes_after_issue=1, **overrides):
-    body = simulator.notification(billing_code=bill.code, amount=bill.amount,
-                                  paid_at=bill.issued_at + timedelta(minutes=minutes_after_issue))  # fmt: skip
+    body = simulator.notification(
+        billing_code=bill.code, amount=bill.amount, paid_at=bill.issued_at + timedelta(minutes=minutes_after_issue)
+    )
     return {**body, **overrides}
 
 

@@ -54,8 +54,14 @@ def test_a_lost_passport_pays_the_surcharge(office):
     application = ready_application(reason="lost", old_passport_number="", validity_years=5)
     from applicants.models import Document
 
-    Document.objects.create(application=application, kind="police_report", file="documents/shared-test-photo.jpg",
-                            content_type="image/jpeg", size=1, sha256="0" * 64)  # fmt: skip
+    Document.objects.create(
+        application=application,
+        kind="police_report",
+        file="documents/shared-test-photo.jpg",
+        content_type="image/jpeg",
+        size=1,
+        sha256="0" * 64,
+    )
     booking = appointments.booking_create(application=application, slot=make_slot(office), actor=application.owner)
     assert booking.bill.amount == 350_000 + 1_000_000
 

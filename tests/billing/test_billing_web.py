@@ -58,9 +58,12 @@ def test_the_dev_simulator_page_pays_through_the_real_callback(live_server, sett
 
     client = Client()
     client.get("/dev/payments/")
-    response = client.post("/dev/payments/", {"billing_code": booking.bill.code, "channel": "minimarket"},
-                           SERVER_NAME=urllib.parse.urlparse(live_server.url).hostname,
-                           SERVER_PORT=str(urllib.parse.urlparse(live_server.url).port))  # fmt: skip
+    response = client.post(
+        "/dev/payments/",
+        {"billing_code": booking.bill.code, "channel": "minimarket"},
+        SERVER_NAME=urllib.parse.urlparse(live_server.url).hostname,
+        SERVER_PORT=str(urllib.parse.urlparse(live_server.url).port),
+    )
     assert response.context["result"][0] == 200
     assert Bill.objects.get(pk=booking.bill_id).status == "paid"
 

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 
 def in_time(bill, **overrides):
     """The gateway's notice of a payment made a minute after the code was issued."""
-    body = simulator.notification(billing_code=bill.code, amount=bill.amount,
-                                  paid_at=bill.issued_at + timedelta(minutes=1))  # fmt: skip
+    body = simulator.notification(
+        billing_code=bill.code, amount=bill.amount, paid_at=bill.issued_at + timedelta(minutes=1)
+    )
     return {**body, **overrides}
 
 
@@ -127,8 +128,12 @@ def test_a_new_booking_after_a_lapse_also_supersedes_the_old_code_and_its_late_n
     booking, old_body = lapsed
     application = booking.application
     committed(appointments.bookings_expire_due)
-    other = committed(appointments.booking_create, application=application, slot=make_slot(office, days_ahead=4),
-                      actor=application.owner)  # fmt: skip
+    other = committed(
+        appointments.booking_create,
+        application=application,
+        slot=make_slot(office, days_ahead=4),
+        actor=application.owner,
+    )
     assert Bill.objects.get(pk=booking.bill_id).status == "superseded"
 
     assert notify(anon, old_body).json() == {"status": "paid"}
@@ -170,8 +175,15 @@ def test_the_database_refuses_a_second_applied_payment_for_one_application(booki
 
     record(in_time(booking.bill))
     with pytest.raises(IntegrityError):
-        Payment.objects.create(bill=booking.bill, application=booking.application, ntpn="X" * 16, channel="teller",
-                               amount=1, paid_at=booking.bill.issued_at, outcome="applied")  # fmt: skip
+        Payment.objects.create(
+            bill=booking.bill,
+            application=booking.application,
+            ntpn="X" * 16,
+            channel="teller",
+            amount=1,
+            paid_at=booking.bill.issued_at,
+            outcome="applied",
+        )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -60,8 +60,13 @@ def test_an_unsigned_or_tampered_notice_is_401_and_changes_nothing(anon, booking
 
         headers = signed_headers(settings.PAYMENT_WEBHOOK_SECRET, json.dumps(body).encode())
         forged = json.dumps({**body, "amount": 1}).encode()
-        response = anon.post("/api/v1/payments/notifications/", data=forged, content_type="application/json",
-                             HTTP_X_TIMESTAMP=headers["X-Timestamp"], HTTP_X_SIGNATURE=headers["X-Signature"])  # fmt: skip
+        response = anon.post(
+            "/api/v1/payments/notifications/",
+            data=forged,
+            content_type="application/json",
+            HTTP_X_TIMESTAMP=headers["X-Timestamp"],
+            HTTP_X_SIGNATURE=headers["X-Signature"],
+        )
     assert response.status_code == 401
     assert state(booking) == ("held", "unpaid", "booked")
     assert not Payment.objects.exists()
@@ -115,8 +120,9 @@ def test_a_late_notice_for_a_session_that_filled_up_keeps_the_money_and_lets_the
     )  # takes the only place
     assert notify(anon, body).status_code == 200
     assert state(booking) == ("expired", "paid", "paid")
-    rebooked = appointments.booking_create(application=booking.application, slot=make_slot(office, days_ahead=3),
-                                       actor=booking.application.owner)  # fmt: skip
+    rebooked = appointments.booking_create(
+        application=booking.application, slot=make_slot(office, days_ahead=3), actor=booking.application.owner
+    )
     assert rebooked.status == "confirmed" and rebooked.bill == booking.bill
     assert booking.application.bills.count() == 1  # nothing to pay again
 

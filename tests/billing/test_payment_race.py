@@ -26,8 +26,10 @@ def test_a_payment_made_in_time_wins_against_the_sweeper_whoever_locks_first(rou
     deadline = timezone.now() - timedelta(milliseconds=50)
     Booking.objects.filter(pk=booking.pk).update(hold_until=deadline)
     Bill.objects.filter(pk=booking.bill_id).update(issued_at=deadline - timedelta(hours=2), expires_at=deadline)
-    body = {**simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
-            "paid_at": deadline - timedelta(seconds=5)}  # fmt: skip
+    body = {
+        **simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
+        "paid_at": deadline - timedelta(seconds=5),
+    }
     start = threading.Barrier(2)
 
     def pay():

@@ -24,11 +24,18 @@ def officer_client(client, officer):
 
 
 def test_staff_reconcile_a_payment_whose_notice_never_arrived(officer_client, officer, booking):
-    response = officer_client.post("/admin/billing/payment/reconcile/", {
-        "billing_code": booking.bill.code, "ntpn": "A1B2C3D4E5F6G7H8", "ntb": "0001", "channel": "teller",
-        "amount": booking.bill.amount, "paid_at": localtime(booking.bill.issued_at).strftime("%Y-%m-%d %H:%M"),
-        "note": "Struk bank diperiksa di loket",
-    })  # fmt: skip
+    response = officer_client.post(
+        "/admin/billing/payment/reconcile/",
+        {
+            "billing_code": booking.bill.code,
+            "ntpn": "A1B2C3D4E5F6G7H8",
+            "ntb": "0001",
+            "channel": "teller",
+            "amount": booking.bill.amount,
+            "paid_at": localtime(booking.bill.issued_at).strftime("%Y-%m-%d %H:%M"),
+            "note": "Struk bank diperiksa di loket",
+        },
+    )
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == "confirmed"
@@ -42,8 +49,14 @@ def test_staff_reconcile_a_payment_whose_notice_never_arrived(officer_client, of
 
 
 def test_reconciling_the_same_ntpn_twice_records_it_once(officer_client, booking):
-    data = {"billing_code": booking.bill.code, "ntpn": "A1B2C3D4E5F6G7H8", "channel": "teller", "amount": booking.bill.amount,
-            "paid_at": localtime(booking.bill.issued_at).strftime("%Y-%m-%d %H:%M"), "note": "struk"}  # fmt: skip
+    data = {
+        "billing_code": booking.bill.code,
+        "ntpn": "A1B2C3D4E5F6G7H8",
+        "channel": "teller",
+        "amount": booking.bill.amount,
+        "paid_at": localtime(booking.bill.issued_at).strftime("%Y-%m-%d %H:%M"),
+        "note": "struk",
+    }
     officer_client.post("/admin/billing/payment/reconcile/", data)
     officer_client.post("/admin/billing/payment/reconcile/", data)
     assert Payment.objects.count() == 1

@@ -23,9 +23,16 @@ from tests.helpers import domain_error
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {"recipient_name": "Dewi Lestari", "phone": "0812 1111 2222", "address_line": "Jl. Melati No. 5, RT 3/RW 4",
-           "village": "Sunter Agung", "district": "Tanjung Priok", "city": "Jakarta Utara", "province": "DKI Jakarta",
-           "postal_code": "14350"}  # fmt: skip
+ADDRESS = {
+    "recipient_name": "Dewi Lestari",
+    "phone": "0812 1111 2222",
+    "address_line": "Jl. Melati No. 5, RT 3/RW 4",
+    "village": "Sunter Agung",
+    "district": "Tanjung Priok",
+    "city": "Jakarta Utara",
+    "province": "DKI Jakarta",
+    "postal_code": "14350",
+}
 
 
 @pytest.fixture
@@ -42,8 +49,13 @@ def printed(office, staff):
     booking = paid_booking_today(office)
     application = booking.application
     queueing.booking_check_in(code=booking.code, office=office, actor=staff[CUSTOMER_SERVICE])
-    casework.application_interview(application=application, actor=staff[VERIFIER], photo_taken=True,
-                                   fingerprints_taken=True, recommendation="approve")  # fmt: skip
+    casework.application_interview(
+        application=application,
+        actor=staff[VERIFIER],
+        photo_taken=True,
+        fingerprints_taken=True,
+        recommendation="approve",
+    )
     casework.application_approve(application=application, actor=staff[SUPERVISOR], passport_number="B1234567")
     casework.passport_print(application=application, actor=staff[SUPERVISOR])
     application.refresh_from_db()
@@ -63,13 +75,22 @@ def delivery_url(application):
 def pos_notice(client, body: dict, secret=None, timestamp=None):
     raw = json.dumps(body, default=str).encode()
     headers = signed_headers(secret or settings.POS_WEBHOOK_SECRET, raw, timestamp)
-    return client.post("/api/v1/delivery/notifications/", data=raw, content_type="application/json",
-                       HTTP_X_TIMESTAMP=headers["X-Timestamp"], HTTP_X_SIGNATURE=headers["X-Signature"])  # fmt: skip
+    return client.post(
+        "/api/v1/delivery/notifications/",
+        data=raw,
+        content_type="application/json",
+        HTTP_X_TIMESTAMP=headers["X-Timestamp"],
+        HTTP_X_SIGNATURE=headers["X-Signature"],
+    )
 
 
 def event(tracking, status, minutes, location="Jakarta"):
-    return {"tracking_number": tracking, "status": status, "location": location,
-            "occurred_at": (timezone.now() + timedelta(minutes=minutes)).isoformat()}  # fmt: skip
+    return {
+        "tracking_number": tracking,
+        "status": status,
+        "location": location,
+        "occurred_at": (timezone.now() + timedelta(minutes=minutes)).isoformat(),
+    }
 
 
 def test_choosing_delivery_shows_pt_pos_fee_and_stores_the_address(office):
@@ -84,15 +105,19 @@ def test_choosing_delivery_shows_pt_pos_fee_and_stores_the_address(office):
 
 def test_delivery_to_papua_costs_more(office):
     application = paid_booking_today(office).application
-    body = bearer(application.owner).put(delivery_url(application), {"method": "pos", **ADDRESS, "province": "Papua"},
-                                         format="json").json()  # fmt: skip
+    body = (
+        bearer(application.owner)
+        .put(delivery_url(application), {"method": "pos", **ADDRESS, "province": "Papua"}, format="json")
+        .json()
+    )
     assert body["fee"] == 60_000
 
 
 def test_an_incomplete_or_wrong_address_is_refused_field_by_field(office):
     application = paid_booking_today(office).application
-    response = bearer(application.owner).put(delivery_url(application),
-                                             {"method": "pos", **ADDRESS, "postal_code": "143", "village": ""}, format="json")  # fmt: skip
+    response = bearer(application.owner).put(
+        delivery_url(application), {"method": "pos", **ADDRESS, "postal_code": "143", "village": ""}, format="json"
+    )
     assert response.status_code == 400 and set(response.json()["fields"]) == {"postal_code", "village"}
 
 
@@ -136,8 +161,13 @@ def test_a_full_delivery_with_duplicate_and_out_of_order_events(office, staff, a
     timeline = [
         e["action"] for e in bearer(application.owner).get(f"/api/v1/applications/{application.pk}/timeline/").json()
     ]
-    assert timeline[-5:] == ["tracking_manifest_received", "tracking_out_for_delivery", "tracking_manifest_handed_over",
-                             "tracking_delivered", "deliver"]  # fmt: skip
+    assert timeline[-5:] == [
+        "tracking_manifest_received",
+        "tracking_out_for_delivery",
+        "tracking_manifest_handed_over",
+        "tracking_delivered",
+        "deliver",
+    ]
     tracking = bearer(application.owner).get(delivery_url(application)).json()["shipments"][0]
     assert tracking["status"] == "delivered" and len(tracking["events"]) == 4
 
@@ -177,8 +207,12 @@ def test_an_unsigned_or_stale_tracking_notice_is_401(office, staff, anon, tamper
     if tamper == "unsigned":
         response = anon.post("/api/v1/delivery/notifications/", body, format="json")
     else:
-        response = pos_notice(anon, body, secret="x" if tamper == "wrong_secret" else None,
-                              timestamp=int(time.time()) - 600 if tamper == "stale" else None)  # fmt: skip
+        response = pos_notice(
+            anon,
+            body,
+            secret="x" if tamper == "wrong_secret" else None,
+            timestamp=int(time.time()) - 600 if tamper == "stale" else None,
+        )
     assert response.status_code == 401
     assert Shipment.objects.get().status == "posted" and not TrackingEvent.objects.exists()
 
@@ -202,11 +236,20 @@ def test_collection_at_the_office_records_who_handed_it_to_whom(office, staff):
     application = printed(office, staff)
     release(application, staff)
     with domain_error("invalid"):
-        casework.passport_hand_over(application=application, actor=staff[CUSTOMER_SERVICE], collector_name="Paman Budi",
-                                    relation="attorney", collector_nik="123")  # fmt: skip
-    issuance = casework.passport_hand_over(application=application, actor=staff[CUSTOMER_SERVICE],
-                                           collector_name="Paman Budi", relation="attorney",
-                                           collector_nik="3171011708700001")  # fmt: skip
+        casework.passport_hand_over(
+            application=application,
+            actor=staff[CUSTOMER_SERVICE],
+            collector_name="Paman Budi",
+            relation="attorney",
+            collector_nik="123",
+        )
+    issuance = casework.passport_hand_over(
+        application=application,
+        actor=staff[CUSTOMER_SERVICE],
+        collector_name="Paman Budi",
+        relation="attorney",
+        collector_nik="3171011708700001",
+    )
     assert issuance.handed_over_by == staff[CUSTOMER_SERVICE] and issuance.collector_id_number == "3171011708700001"
 
 

@@ -5,8 +5,16 @@ from tests.factories import make_office, paid_booking_today
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {"recipient_name": "Dewi Lestari", "phone": "081211112222", "address_line": "Jl. Melati 5", "village": "Sunter",
-           "district": "Tanjung Priok", "city": "Jakarta Utara", "province": "Bali", "postal_code": "80234"}  # fmt: skip
+ADDRESS = {
+    "recipient_name": "Dewi Lestari",
+    "phone": "081211112222",
+    "address_line": "Jl. Melati 5",
+    "village": "Sunter",
+    "district": "Tanjung Priok",
+    "city": "Jakarta Utara",
+    "province": "Bali",
+    "postal_code": "80234",
+}
 
 
 def test_the_fee_is_shown_before_the_applicant_confirms_delivery(client):

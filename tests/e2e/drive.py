@@ -98,9 +98,19 @@ class Http:
         self.plain = urllib.request.build_opener()
         self.no_redirect = urllib.request.build_opener(_NoRedirect)
 
-    def call(self, method: str, path: str, *, token: str | None = None, json_body=None, body: bytes | None = None,
-             content_type: str | None = None, headers: dict | None = None, timeout: float = 30,
-             follow: bool = True) -> Response:  # fmt: skip
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json_body=None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        headers: dict | None = None,
+        timeout: float = 30,
+        follow: bool = True,
+    ) -> Response:
         url = path if path.startswith("http") else BASE + path
         head = {"Accept-Language": "en", "Accept": "application/json", **(headers or {})}
         if json_body is not None:
@@ -265,8 +275,12 @@ def multipart(fields: dict[str, str], name: str, filename: str, content: bytes, 
     parts = []
     for key, value in fields.items():
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                 f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")  # fmt: skip
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -298,8 +312,14 @@ class Applicant:
 
     # The journey, step by step --------------------------------------------------------------
     def register(self) -> None:
-        expect_status(http.call("POST", "/api/v1/auth/register/", json_body={
-            "email": self.email, "password": self.password, "name": self.name, "phone": self.phone}), 201)  # fmt: skip
+        expect_status(
+            http.call(
+                "POST",
+                "/api/v1/auth/register/",
+                json_body={"email": self.email, "password": self.password, "name": self.name, "phone": self.phone},
+            ),
+            201,
+        )
 
     def confirm_email(self) -> None:
         """Open the link in the confirmation e-mail, as a person would."""
@@ -318,25 +338,47 @@ class Applicant:
         expect_status(http.call("GET", url, headers={"Accept": "text/html"}), 200)
 
     def sign_in(self) -> None:
-        answer = expect_status(http.call("POST", "/api/v1/auth/token/",
-                                         json_body={"email": self.email, "password": self.password}), 200)  # fmt: skip
+        answer = expect_status(
+            http.call("POST", "/api/v1/auth/token/", json_body={"email": self.email, "password": self.password}), 200
+        )
         self.token = answer.json()["access"]
 
     def biodata(self) -> dict:
         return {
-            "passport_type": "ordinary", "validity_years": 10, "service": "regular", "reason": "new",
-            "purpose": "tourism", "nik": self.nik, "kk_number": f"3171{self.n:012d}", "full_name": self.name,
-            "sex": "female" if self.female else "male", "place_of_birth": "Jakarta",
-            "date_of_birth": self.born.isoformat(), "marital_status": "single", "occupation": "Karyawan swasta",
-            "phone": self.phone, "address_line": "Jl. Enggano No. 10, RT 001/RW 002", "village": "Tanjung Priok",
-            "district": "Tanjung Priok", "city": "Jakarta Utara", "province": "DKI Jakarta", "postal_code": "14310",
-            "mother_name": "Siti Aminah", "father_name": "Slamet", "emergency_contact_name": "Ani Susanti",
-            "emergency_contact_phone": "+6281298765432", "emergency_contact_relationship": "Kakak",
-        }  # fmt: skip
+            "passport_type": "ordinary",
+            "validity_years": 10,
+            "service": "regular",
+            "reason": "new",
+            "purpose": "tourism",
+            "nik": self.nik,
+            "kk_number": f"3171{self.n:012d}",
+            "full_name": self.name,
+            "sex": "female" if self.female else "male",
+            "place_of_birth": "Jakarta",
+            "date_of_birth": self.born.isoformat(),
+            "marital_status": "single",
+            "occupation": "Karyawan swasta",
+            "phone": self.phone,
+            "address_line": "Jl. Enggano No. 10, RT 001/RW 002",
+            "village": "Tanjung Priok",
+            "district": "Tanjung Priok",
+            "city": "Jakarta Utara",
+            "province": "DKI Jakarta",
+            "postal_code": "14310",
+            "mother_name": "Siti Aminah",
+            "father_name": "Slamet",
+            "emergency_contact_name": "Ani Susanti",
+            "emergency_contact_phone": "+6281298765432",
+            "emergency_contact_relationship": "Kakak",
+        }
 
     def create_application(self) -> dict:
-        answer = expect_status(self.call("POST", "/api/v1/applications/", json_body=self.biodata(),
-                                         headers={"Idempotency-Key": uuid.uuid4().hex}), 201)  # fmt: skip
+        answer = expect_status(
+            self.call(
+                "POST", "/api/v1/applications/", json_body=self.biodata(), headers={"Idempotency-Key": uuid.uuid4().hex}
+            ),
+            201,
+        )
         data = answer.json()
         self.id, self.number = data["id"], data["number"]
         return data
@@ -344,8 +386,10 @@ class Applicant:
     def upload_documents(self) -> None:
         for index, kind in enumerate(("ktp", "kk", "birth_certificate")):
             body, content_type = multipart({"kind": kind}, "file", f"{kind}.jpg", jpeg(self.n + index), "image/jpeg")
-            expect_status(self.call("POST", f"/api/v1/applications/{self.id}/documents/", body=body,
-                                    content_type=content_type), 201)  # fmt: skip
+            expect_status(
+                self.call("POST", f"/api/v1/applications/{self.id}/documents/", body=body, content_type=content_type),
+                201,
+            )
 
     def submit(self) -> dict:
         return expect_status(self.call("POST", f"/api/v1/applications/{self.id}/submit/"), 200).json()
@@ -364,8 +408,9 @@ class Applicant:
 
     def book(self, session: int, idempotent: bool = True) -> Response:
         headers = {"Idempotency-Key": uuid.uuid4().hex} if idempotent else {}
-        return self.call("POST", f"/api/v1/applications/{self.id}/booking/", json_body={"session": session},
-                         headers=headers)  # fmt: skip
+        return self.call(
+            "POST", f"/api/v1/applications/{self.id}/booking/", json_body={"session": session}, headers=headers
+        )
 
     def book_ok(self, session: int) -> dict:
         return expect_status(self.book(session), 201).json()
@@ -374,8 +419,12 @@ class Applicant:
         return expect_status(self.call("GET", f"/api/v1/applications/{self.id}/bill/"), 200).json()
 
     def renew(self) -> dict:
-        return expect_status(self.call("POST", f"/api/v1/applications/{self.id}/bill/renew/",
-                                       headers={"Idempotency-Key": uuid.uuid4().hex}), 201).json()  # fmt: skip
+        return expect_status(
+            self.call(
+                "POST", f"/api/v1/applications/{self.id}/bill/renew/", headers={"Idempotency-Key": uuid.uuid4().hex}
+            ),
+            201,
+        ).json()
 
     def application(self) -> dict:
         return expect_status(self.call("GET", f"/api/v1/applications/{self.id}/"), 200).json()
@@ -401,8 +450,14 @@ def ntpn() -> str:
 
 
 def notice(code: str, amount: int, paid_at: datetime, number: str | None = None) -> dict:
-    return {"billing_code": code, "amount": amount, "ntpn": number or ntpn(), "ntb": f"{secrets.randbelow(10**12):012d}",
-            "channel": "mobile_banking", "paid_at": paid_at.isoformat()}  # fmt: skip
+    return {
+        "billing_code": code,
+        "amount": amount,
+        "ntpn": number or ntpn(),
+        "ntb": f"{secrets.randbelow(10**12):012d}",
+        "channel": "mobile_banking",
+        "paid_at": paid_at.isoformat(),
+    }
 
 
 def send_notice(body: dict) -> Response:
@@ -410,8 +465,13 @@ def send_notice(body: dict) -> Response:
     raw = json.dumps(body).encode()
     stamp = str(int(time.time()))
     signature = hmac.new(PAYMENT_SECRET, stamp.encode() + b"." + raw, hashlib.sha256).hexdigest()
-    return http.call("POST", "/api/v1/payments/notifications/", body=raw, content_type="application/json",
-                     headers={"X-Timestamp": stamp, "X-Signature": signature})  # fmt: skip
+    return http.call(
+        "POST",
+        "/api/v1/payments/notifications/",
+        body=raw,
+        content_type="application/json",
+        headers={"X-Timestamp": stamp, "X-Signature": signature},
+    )
 
 
 def answer_of(response: Response) -> str:
@@ -455,8 +515,12 @@ def availability(office: str, day: str | None = None) -> dict:
 
 
 def sessions_of(office: str) -> list[dict]:
-    return [{**session, "date": day["date"]} for day in availability(office)["dates"] if day["open"]
-            for session in day["sessions"]]  # fmt: skip
+    return [
+        {**session, "date": day["date"]}
+        for day in availability(office)["dates"]
+        if day["open"]
+        for session in day["sessions"]
+    ]
 
 
 def remaining(office: str, session: dict) -> int:
@@ -533,16 +597,20 @@ def check_register_to_paid() -> Applicant:
         booked = expect_status(person.booking(), 200).json()
         c.expect(booked["status"] == "confirmed", f"booking is {booked['status']}, not confirmed")
         proof = expect_status(person.call("GET", f"/api/v1/applications/{person.id}/proof/"), 200)
-        c.expect(proof.headers.get("Content-Type", "").startswith("application/pdf") and proof.body[:5] == b"%PDF-",
-                 f"the proof is not a PDF: {proof.headers.get('Content-Type')}")  # fmt: skip
+        c.expect(
+            proof.headers.get("Content-Type", "").startswith("application/pdf") and proof.body[:5] == b"%PDF-",
+            f"the proof is not a PDF: {proof.headers.get('Content-Type')}",
+        )
         actions = person.actions()
         for step in ("submit", "book", "pay"):
             c.expect(step in actions, f"the timeline lacks the {step!r} step: {actions}")
         pay_label = next((e["label"] for e in person.timeline() if e["action"] == "pay"), None)
         mailed = wait_until(lambda: pay_label in inbox.status_mails(person.number), 30)
         c.expect(mailed, f"no status e-mail for the payment ({pay_label!r}) within 30 s")
-        c.note(f"application {person.number}, bill {bill['amount']:,} IDR, timeline {len(actions)} steps, "
-               f"proof {len(proof.body):,} bytes, {len(inbox.status_mails(person.number))} status e-mails")  # fmt: skip
+        c.note(
+            f"application {person.number}, bill {bill['amount']:,} IDR, timeline {len(actions)} steps, "
+            f"proof {len(proof.body):,} bytes, {len(inbox.status_mails(person.number))} status e-mails"
+        )
     return person
 
 
@@ -724,9 +792,12 @@ def check_redis_outage(crowd: list[Applicant], session: dict, spare: dict) -> li
 
         def reader(index: int):
             while time.monotonic() < end:
-                path = [f"/api/v1/offices/{OFFICE}/availability/",
-                        f"/api/v1/offices/{OFFICE}/availability/?from={session['date']}&to={session['date']}",
-                        "/health/", "/api/v1/offices/"][index % 4]  # fmt: skip
+                path = [
+                    f"/api/v1/offices/{OFFICE}/availability/",
+                    f"/api/v1/offices/{OFFICE}/availability/?from={session['date']}&to={session['date']}",
+                    "/health/",
+                    "/api/v1/offices/",
+                ][index % 4]
                 try:
                     response = http.call("GET", path, timeout=20)
                     with lock:
@@ -808,17 +879,23 @@ def check_redis_outage(crowd: list[Applicant], session: dict, spare: dict) -> li
         late = latecomer.book(spare["id"])
         c.expect(late.status == 201, f"booking after Redis came back: {late!r}")
         waiting = [*winners, latecomer] if late.status == 201 else winners
-        labels = {person: next((e["label"] for e in person.timeline() if e["action"] == "book"), None)
-                  for person in waiting}  # fmt: skip
+        labels = {
+            person: next((e["label"] for e in person.timeline() if e["action"] == "book"), None) for person in waiting
+        }
         mailed = wait_until(lambda: all(labels[p] in inbox.status_mails(p.number) for p in waiting), 90, every=1)
         unmailed = [p for p in waiting if labels[p] not in inbox.status_mails(p.number)]
-        c.expect(mailed, f"{len(unmailed)} of {len(waiting)} booking e-mails not sent within 90 s of Redis's return "
-                         "(the same worker should pick up again)")  # fmt: skip
+        c.expect(
+            mailed,
+            f"{len(unmailed)} of {len(waiting)} booking e-mails not sent within 90 s of Redis's return "
+            "(the same worker should pick up again)",
+        )
         after = http.count_5xx() - errors_before - during
         c.expect(after == 0, f"{after} answers >= 500 after Redis came back")
         outcome = collections.Counter(a for person_answers in answers.values() for a in person_answers)
-        c.note(f"C={capacity}: {len(winners)} booked and paid, attempts {dict(outcome)}, reads {dict(reads)}, "
-               f"e-mails resumed {time.monotonic() - restarted:.1f} s after Redis came back")  # fmt: skip
+        c.note(
+            f"C={capacity}: {len(winners)} booked and paid, attempts {dict(outcome)}, reads {dict(reads)}, "
+            f"e-mails resumed {time.monotonic() - restarted:.1f} s after Redis came back"
+        )
     return winners
 
 
@@ -850,9 +927,11 @@ def check_worker_killed(payers: list[Applicant], lapsing: Applicant, session: di
         extra = {str(p): x for p, (_m, x) in state.items() if x}
         c.expect(not missing, f"steps without an e-mail: {missing}")
         c.expect(not extra, f"e-mails sent twice (or not matching a step): {extra}")
-        c.note(f"worker {old} dead {dead:.0f} s, new worker {new}; swept and all "
-               f"{sum(len(p.timeline()) for p in [*payers, lapsing])} steps mailed "
-               f"{time.monotonic() - restarted:.1f} s after the restart")  # fmt: skip
+        c.note(
+            f"worker {old} dead {dead:.0f} s, new worker {new}; swept and all "
+            f"{sum(len(p.timeline()) for p in [*payers, lapsing])} steps mailed "
+            f"{time.monotonic() - restarted:.1f} s after the restart"
+        )
 
 
 # --- 6. The outbox over the whole run ----------------------------------------------------------------
@@ -921,10 +1000,14 @@ def main() -> int:
 
     with check("0 answers >= 500 (and none unanswered) over the whole run") as c:
         c.expect(not http.server_errors, f"{len(http.server_errors)} answers >= 500, first: {http.server_errors[:3]}")
-        c.expect(not http.transport_errors, f"{len(http.transport_errors)} requests without an answer, first: "
-                                            f"{http.transport_errors[:3]}")  # fmt: skip
-        c.note(f"{sum(http.statuses.values())} answers: {dict(sorted(http.statuses.items()))}; "
-               f"{len(http.transport_errors)} without an answer")  # fmt: skip
+        c.expect(
+            not http.transport_errors,
+            f"{len(http.transport_errors)} requests without an answer, first: {http.transport_errors[:3]}",
+        )
+        c.note(
+            f"{sum(http.statuses.values())} answers: {dict(sorted(http.statuses.items()))}; "
+            f"{len(http.transport_errors)} without an answer"
+        )
     failed = [r for r in RESULTS if r.problems]
     say(f"{len(RESULTS) - len(failed)} checks passed, {len(failed)} failed, in {time.monotonic() - STARTED:.0f} s")
     return 1 if failed else 0

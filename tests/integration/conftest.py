@@ -33,10 +33,25 @@ def start_worker(tmp_path, redis_url: str, *, production_like: bool = False):
         "CONN_MAX_AGE": "0",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mpaspor", "worker", "--beat", "--loglevel=INFO",
-         "--schedule", str(tmp_path / "beat-schedule"), *pool],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mpaspor",
+            "worker",
+            "--beat",
+            "--loglevel=INFO",
+            "--schedule",
+            str(tmp_path / "beat-schedule"),
+            *pool,
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     ready = threading.Event()
     lines: list[str] = []
 
@@ -84,9 +99,27 @@ class PrivateRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        subprocess.run(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--dir", str(self.directory), "--daemonize", "yes",
-                        "--pidfile", str(self.directory / "redis.pid")], check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(self.directory / "redis.pid"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         assert wait_for(self.ping, timeout=10), "redis-server did not start"
 
     def ping(self) -> bool:

@@ -53,8 +53,15 @@ def test_availability_lists_each_date_and_session_with_places_left(anon, office,
     body = anon.get(f"/api/v1/offices/{office.code}/availability/").json()
     assert body["office"]["code"] == "jkt-priok" and body["office"]["zone"] == "WIB"
     session = session_of(anon, office, slot)
-    assert session == {"id": slot.pk, "start": f"{slot.date}T08:00:00+07:00", "end": f"{slot.date}T10:00:00+07:00",
-                       "capacity": 2, "remaining": 2, "priority_capacity": 1, "priority_remaining": 1}  # fmt: skip
+    assert session == {
+        "id": slot.pk,
+        "start": f"{slot.date}T08:00:00+07:00",
+        "end": f"{slot.date}T10:00:00+07:00",
+        "capacity": 2,
+        "remaining": 2,
+        "priority_capacity": 1,
+        "priority_remaining": 1,
+    }
 
 
 def test_availability_can_be_limited_to_a_range_of_dates(anon, office, slot):

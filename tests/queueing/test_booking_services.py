@@ -153,14 +153,16 @@ def test_staff_grant_a_special_reschedule_with_a_reason(slot, office):
     booking = book(application, slot)
     moved = services.booking_reschedule(booking=booking, slot=make_slot(office, days_ahead=3), actor=application.owner)
     officer = StaffFactory(role="customer_service")
-    again = services.booking_reschedule(booking=moved, slot=make_slot(office, days_ahead=5), actor=officer,
-                                        special_reason="Gangguan sistem 1 Februari")  # fmt: skip
+    again = services.booking_reschedule(
+        booking=moved, slot=make_slot(office, days_ahead=5), actor=officer, special_reason="Gangguan sistem 1 Februari"
+    )
     assert again.status == "held"
     entry = AuditEntry.objects.get(application_id=application.pk, action="special_reschedule")
     assert entry.reason == "Gangguan sistem 1 Februari" and entry.actor == officer
     with domain_error("permission_denied"):
-        services.booking_reschedule(booking=again, slot=make_slot(office, days_ahead=6), actor=application.owner,
-                                    special_reason="saya mau")  # fmt: skip
+        services.booking_reschedule(
+            booking=again, slot=make_slot(office, days_ahead=6), actor=application.owner, special_reason="saya mau"
+        )
 
 
 def test_the_priority_lane_is_only_for_eligible_applicants(slot):
@@ -242,8 +244,9 @@ def test_a_booked_person_cannot_be_swapped_for_someone_else(slot):
     application = ready_application()
     book(application, slot)
     with domain_error("identity_locked"):
-        application_services.application_update(application=application, actor=application.owner,
-                                                data={"full_name": "Orang Lain"})  # fmt: skip
+        application_services.application_update(
+            application=application, actor=application.owner, data={"full_name": "Orang Lain"}
+        )
 
 
 def test_lowering_a_quota_below_the_places_taken_is_refused(slot):
@@ -268,8 +271,12 @@ def test_withdrawing_the_priority_reason_moves_the_place_to_the_regular_lane(slo
     booking = book(application, slot, priority=True)
     assert booking.lane == "priority" and remaining(slot) == (2, 0)
 
-    committed(application_services.application_update, application=application, actor=application.owner,
-              data={"priority_reason": ""})  # fmt: skip
+    committed(
+        application_services.application_update,
+        application=application,
+        actor=application.owner,
+        data={"priority_reason": ""},
+    )
 
     booking.refresh_from_db()
     assert booking.lane == "regular"
@@ -286,8 +293,9 @@ def test_withdrawing_the_priority_reason_is_refused_while_the_regular_lane_is_fu
     booking = book(application, slot, priority=True)
 
     with domain_error("priority_place_held"):
-        application_services.application_update(application=application, actor=application.owner,
-                                                data={"priority_reason": ""})  # fmt: skip
+        application_services.application_update(
+            application=application, actor=application.owner, data={"priority_reason": ""}
+        )
 
     application.refresh_from_db()
     booking.refresh_from_db()
@@ -303,7 +311,8 @@ def test_retyping_the_booked_nik_in_another_form_is_not_a_change(slot):
     spaced = " ".join(application.nik[i : i + 4] for i in range(0, 16, 4))
     full_width = application.nik.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
     for typed in (spaced, full_width):
-        application_services.application_update(application=application, actor=application.owner,
-                                                data={"nik": typed, "occupation": "Guru"})  # fmt: skip
+        application_services.application_update(
+            application=application, actor=application.owner, data={"nik": typed, "occupation": "Guru"}
+        )
     application.refresh_from_db()
     assert application.occupation == "Guru"

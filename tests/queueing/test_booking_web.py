@@ -18,8 +18,9 @@ def test_the_calendar_shows_free_sessions_and_booking_one_holds_it(client):
     client.force_login(application.owner)
     page = client.get(f"/applications/{application.pk}/booking/?office={office.code}").content.decode()
     assert f'data-session="{slot.pk}"' in page
-    response = committed(client.post, path=f"/applications/{application.pk}/booking/?office={office.code}",
-                         data={"session": slot.pk})  # fmt: skip
+    response = committed(
+        client.post, path=f"/applications/{application.pk}/booking/?office={office.code}", data={"session": slot.pk}
+    )
     assert response.status_code == 302
     booking = Booking.objects.get(application=application)
     detail = client.get(f"/applications/{application.pk}/").content.decode()
@@ -56,8 +57,9 @@ def test_moving_an_appointment_in_the_browser_keeps_one_place(client):
     committed(client.post, path=f"/applications/{application.pk}/booking/", data={"session": first.pk})
     committed(client.post, path=f"/applications/{application.pk}/booking/", data={"session": later.pk})
     assert list(Booking.objects.filter(application=application).values_list("slot", "status").order_by("pk")) == [
-        (first.pk, "moved"), (later.pk, "held"),
-    ]  # fmt: skip
+        (first.pk, "moved"),
+        (later.pk, "held"),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,8 +86,9 @@ def test_a_session_that_stays_locked_is_answered_busy_on_the_web_as_on_the_api_n
         response = client.post(f"/applications/{application.pk}/booking/", {"session": slot.pk})
         assert response.status_code == 503
         assert "sibuk" in response.content.decode().lower()
-        api = bearer(application.owner).post(f"/api/v1/applications/{application.pk}/booking/",
-                                             {"session": slot.pk}, format="json")  # fmt: skip
+        api = bearer(application.owner).post(
+            f"/api/v1/applications/{application.pk}/booking/", {"session": slot.pk}, format="json"
+        )
         assert api.status_code == 503 and api.json()["code"] == "busy" and api["Retry-After"] == "2"
     finally:
         release.set()

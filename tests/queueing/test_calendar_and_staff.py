@@ -53,11 +53,19 @@ def test_a_supervisor_cancelling_a_paid_application_frees_its_place_at_once():
     slot = make_slot(office, capacity=1, priority_capacity=0)
     application = ready_application()
     booking = committed(appointments.booking_create, application=application, slot=slot, actor=application.owner)
-    receiving.payment_record(**{**simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
-                               "paid_at": booking.bill.issued_at})  # fmt: skip
+    receiving.payment_record(
+        **{
+            **simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
+            "paid_at": booking.bill.issued_at,
+        }
+    )
     assert hints.is_full(slot.pk, ["regular"])
-    committed(appointments.application_cancel, application=application, actor=StaffFactory(role="supervisor"),
-              reason="Permintaan pemohon")  # fmt: skip
+    committed(
+        appointments.application_cancel,
+        application=application,
+        actor=StaffFactory(role="supervisor"),
+        reason="Permintaan pemohon",
+    )
     application.refresh_from_db()
     assert application.status == "cancelled" and Booking.objects.get(pk=booking.pk).status == "cancelled"
     assert not hints.is_full(slot.pk, ["regular"])
@@ -78,11 +86,13 @@ def test_a_new_price_starts_in_the_future_and_bills_issued_after_it_use_it():
 
     staff = StaffFactory(is_superuser=True)
     with domain_error("fee_in_the_past"):
-        application_services.fee_add(product="ordinary_10", amount=700_000, effective_from=timezone.now() - timedelta(days=1),
-                                      actor=staff)  # fmt: skip
+        application_services.fee_add(
+            product="ordinary_10", amount=700_000, effective_from=timezone.now() - timedelta(days=1), actor=staff
+        )
     start = timezone.now() + timedelta(hours=1)
-    application_services.fee_add(product="ordinary_10", amount=700_000, effective_from=start, actor=staff,
-                                  legal_basis="PP baru")  # fmt: skip
+    application_services.fee_add(
+        product="ordinary_10", amount=700_000, effective_from=start, actor=staff, legal_basis="PP baru"
+    )
     from applicants.fees import fees_in_force
 
     assert fees_in_force()["ordinary_10"].amount == 650_000
@@ -92,8 +102,16 @@ def test_a_new_price_starts_in_the_future_and_bills_issued_after_it_use_it():
 def test_a_price_already_in_force_is_read_only_in_the_admin(client):
     client.force_login(StaffFactory(is_superuser=True))
     fee = Fee.objects.get(product="ordinary_5")
-    client.post(f"/admin/applicants/fee/{fee.pk}/change/", {"product": "ordinary_5", "amount": 1, "legal_basis": "x",
-                                                          "effective_from_0": "2024-12-01", "effective_from_1": "00:00"})  # fmt: skip
+    client.post(
+        f"/admin/applicants/fee/{fee.pk}/change/",
+        {
+            "product": "ordinary_5",
+            "amount": 1,
+            "legal_basis": "x",
+            "effective_from_0": "2024-12-01",
+            "effective_from_1": "00:00",
+        },
+    )
     fee.refresh_from_db()
     assert fee.amount == 350_000
 
@@ -114,8 +132,16 @@ def test_staff_grant_a_special_reschedule_from_the_admin(client):
 def test_a_new_price_starting_in_the_past_is_refused_on_the_admin_form_and_not_stored(client):
     client.force_login(StaffFactory(is_superuser=True))
     before = Fee.objects.count()
-    response = client.post("/admin/applicants/fee/add/", {"product": "ordinary_5", "amount": 400_000, "legal_basis": "x",
-                                                          "effective_from_0": "2025-01-01", "effective_from_1": "00:00"})  # fmt: skip
+    response = client.post(
+        "/admin/applicants/fee/add/",
+        {
+            "product": "ordinary_5",
+            "amount": 400_000,
+            "legal_basis": "x",
+            "effective_from_0": "2025-01-01",
+            "effective_from_1": "00:00",
+        },
+    )
     assert response.status_code == 200  # the form again, with the reason, not "added successfully"
     assert (
         "prices already in force cannot be changed" in response.content.decode()

@@ -22,8 +22,13 @@ def full_slot():
 
 def attempt(client, application, slot, **headers):
     token = AccessToken.for_user(application.owner)
-    return client.post(f"/api/v1/applications/{application.pk}/booking/", data=json.dumps({"session": slot.pk}),
-                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}", **headers)  # fmt: skip
+    return client.post(
+        f"/api/v1/applications/{application.pk}/booking/",
+        data=json.dumps({"session": slot.pk}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **headers,
+    )
 
 
 def test_an_attempt_on_a_full_session_is_refused_without_a_query(client, full_slot, django_assert_num_queries):

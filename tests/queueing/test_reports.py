@@ -23,9 +23,15 @@ def issue(office, passport_type, when, n=1):
     officer = StaffFactory()
     for _ in range(n):
         application = ApplicationFactory(passport_type=passport_type, status="collected")
-        Issuance.objects.create(application=application, office=office, passport_number=f"X{Issuance.objects.count():07d}",
-                                approved_by=officer, expected_ready_date=when.date(), valid_until=date(2035, 1, 1),
-                                printed_at=when)  # fmt: skip
+        Issuance.objects.create(
+            application=application,
+            office=office,
+            passport_number=f"X{Issuance.objects.count():07d}",
+            approved_by=officer,
+            expected_ready_date=when.date(),
+            valid_until=date(2035, 1, 1),
+            printed_at=when,
+        )
 
 
 def test_the_issuance_report_has_the_shape_of_the_offices_own_table(anon, office):
@@ -67,8 +73,12 @@ def test_operational_figures_count_bookings_payments_expiries_per_day_for_staff_
     slot = make_slot(office, capacity=5)
     paid = ready_application()
     booking = appointments.booking_create(application=paid, slot=slot, actor=paid.owner)
-    receiving.payment_record(**{**simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
-                               "paid_at": booking.bill.issued_at})  # fmt: skip
+    receiving.payment_record(
+        **{
+            **simulator.notification(billing_code=booking.bill.code, amount=booking.bill.amount),
+            "paid_at": booking.bill.issued_at,
+        }
+    )
     lapsed = ready_application()
     gone = appointments.booking_create(application=lapsed, slot=slot, actor=lapsed.owner)
     Booking.objects.filter(pk=gone.pk).update(hold_until=gone.created_at - timedelta(seconds=1))

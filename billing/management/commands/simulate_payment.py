@@ -24,8 +24,13 @@ class Command(BaseCommand):
             if bill is None:
                 raise CommandError("Unknown billing code; give --amount to send it anyway.")
             amount = bill.amount
-        body = simulator.notification(billing_code=billing_code, amount=amount, channel=channel, ntpn=ntpn,
-                                      paid_at=timezone.now() - timedelta(minutes=minutes_ago))  # fmt: skip
+        body = simulator.notification(
+            billing_code=billing_code,
+            amount=amount,
+            channel=channel,
+            ntpn=ntpn,
+            paid_at=timezone.now() - timedelta(minutes=minutes_ago),
+        )
         status, answer = simulator.send(body, base_url=url)
         self.stdout.write(f"HTTP {status} {answer} (NTPN {body['ntpn']})")
         if status >= 400 and status != 409:

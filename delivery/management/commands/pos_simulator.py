@@ -10,8 +10,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("tracking_number")
-        parser.add_argument("--status", default=None, help="posted, manifest_received, manifest_handed_over, "
-                            "out_for_delivery, delivered or failed (default: the next step)")  # fmt: skip
+        parser.add_argument(
+            "--status",
+            default=None,
+            help="posted, manifest_received, manifest_handed_over, "
+            "out_for_delivery, delivered or failed (default: the next step)",
+        )
         parser.add_argument("--location", default="")
         parser.add_argument("--url", default=None, help="The portal's address (default SITE_URL)")
 
