@@ -18,7 +18,7 @@ from applicants.models import User
 from applicants.notifications import send_verification_email
 from applicants.tokens import email_verification_token
 from core.errors import DomainError
-from core.throttling import client_address, enforce
+from core.throttling import limit
 from core.web import form_error
 
 
@@ -28,7 +28,7 @@ def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            enforce("register_address", f"a{client_address(request)}")
+            limit(request, "register_address")
             user = services.user_register(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
@@ -63,7 +63,7 @@ def verify_email(request, uidb64, token):
 @login_required
 @require_POST
 def resend_verification(request):
-    enforce("register_address", f"u{request.user.pk}")
+    limit(request, "register_address")
     if not request.user.email_verified:
         send_verification_email(request.user)
         messages.success(
@@ -81,6 +81,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
-        enforce("register_address", f"a{client_address(self.request)}")
+        limit(self.request, "register_address")
         form.cleaned_data["email"] = User.objects.normalize_email(form.cleaned_data["email"])
         return super().form_valid(form)

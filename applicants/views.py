@@ -15,7 +15,7 @@ from applicants.forms import STEP_FORMS, STEP_ORDER, STEPS, DocumentUploadForm
 from applicants.models import Relationship
 from core.audit import action_label
 from core.errors import DomainError
-from core.throttling import enforce
+from core.throttling import limit
 from core.web import form_error
 
 
@@ -109,7 +109,7 @@ def application_documents(request, application_id):
     application = selectors.application_of(request.user, application_id)
     form, status = DocumentUploadForm(), 200
     if request.method == "POST":
-        enforce("upload_account", f"u{request.user.pk}")
+        limit(request, "upload_account")
         form = DocumentUploadForm(request.POST, request.FILES)
         status = 400
         if form.is_valid():

@@ -25,14 +25,14 @@ from core.errors import DomainError
 from core.fastjwt import access_token_user
 from core.idempotency import idempotent
 from core.signing import verify
-from core.throttling import client_address, enforce, throttle
+from core.throttling import BOOKING, limit, throttle
 from core.web import AnswersBeforeDRF, domain_error_page
 from queueing import hints
 from queueing import services as places
 from queueing.models import Booking, SessionSlot
 from queueing.selectors import active_booking
 
-BookingThrottles = [throttle("booking_account"), throttle("booking_address", per_account=False)]
+BookingThrottles = [throttle(scope) for scope in BOOKING]
 
 
 class BookingIn(serializers.Serializer):
@@ -179,8 +179,7 @@ class BookingView(AnswersBeforeDRF, APIView):
         if type(session) is not int or not hints.is_full(session, ["priority", "regular"] if priority else ["regular"]):
             return None  # a bool or a float is not a session id; a session not known full goes the full way
         try:
-            enforce("booking_account", f"u{user_id}")
-            enforce("booking_address", f"a{client_address(request)}")
+            limit(request, *BOOKING, user_id=user_id)
             raise places.slot_full_error()
         except DomainError as exc:
             return domain_error_page(request, exc)
@@ -272,7 +271,7 @@ class BillView(APIView):
 
 
 class RenewView(APIView):
-    throttle_classes = [throttle("booking_account"), throttle("booking_address", per_account=False)]
+    throttle_classes = BookingThrottles
 
     @extend_schema(
         request=None,

@@ -20,7 +20,7 @@ from billing.channels import FORFEIT_NOTICE, channels
 from billing.selectors import applied_payment, current_bill
 from billing.words import rupiah_in_words
 from core.errors import DomainError
-from core.throttling import client_address, enforce
+from core.throttling import BOOKING, limit
 from core.web import id_param
 from queueing import selectors
 from queueing import services as places
@@ -43,8 +43,7 @@ def booking_page(request, application_id):
     office = office or (current.slot.office if current else _default_office(application, offices))
     status = 200
     if request.method == "POST":
-        enforce("booking_account", f"u{request.user.pk}")
-        enforce("booking_address", f"a{client_address(request)}")
+        limit(request, *BOOKING)
         session = id_param(request.POST, "session")
         slot = SessionSlot.objects.select_related("office").filter(pk=session).first() if session else None
         if slot is None:

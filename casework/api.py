@@ -57,7 +57,7 @@ def _office(request) -> Office:
 class IssuanceReportView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [throttle("read_address", per_account=False)]
+    throttle_classes = [throttle("read_address")]
 
     @extend_schema(
         responses=IssuanceOut,

@@ -6,8 +6,6 @@ import json
 import math
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -88,13 +86,8 @@ def _compute_days(office: Office) -> list[tuple[str, str]]:
 
 
 def availability_days(office: Office) -> list[tuple[str, str]]:
-    """The cached window of an office; recomputed after a change or a few seconds."""
-    key = hints.availability_key(office.code)
-    days = cache.get(key)
-    if days is None:
-        days = _compute_days(office)
-        cache.set(key, days, timeout=settings.AVAILABILITY_CACHE_SECONDS)
-    return days
+    """The window of an office, kept a few seconds by the hint store; rebuilt after a change."""
+    return hints.availability_days(office.code, lambda: _compute_days(office))
 
 
 def availability_json(office: Office, start: date | None, end: date | None) -> str:
@@ -110,9 +103,6 @@ def availability_json(office: Office, start: date | None, end: date | None) -> s
     body = (
         f'{{"office":{head},"bookable_from":"{window[0]}","bookable_to":"{window[1]}","dates":[{",".join(fragments)}]}}'
     )
-    if start is None and end is None:
-        # The common question (the whole window) is kept ready for the fast path.
-        hints.store_document(office.code, body.encode(), settings.AVAILABILITY_CACHE_SECONDS)
     return body
 
 

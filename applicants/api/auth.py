@@ -48,7 +48,7 @@ class RegisterIn(serializers.Serializer):
 class RegisterView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [throttle("register_address", per_account=False)]
+    throttle_classes = [throttle("register_address")]
 
     @extend_schema(request=RegisterIn, responses={201: AccountOut}, tags=["auth"], summary="Create an account")
     def post(self, request):
@@ -75,7 +75,7 @@ class TokenView(TokenObtainPairView):
     """Sign in with e-mail and password; failed attempts are counted against guessing."""
 
     serializer_class = EmailTokenObtainSerializer
-    throttle_classes = [throttle("signin_address", per_account=False)]
+    throttle_classes = [throttle("signin_address")]
 
     @extend_schema(tags=["auth"], summary="Sign in: e-mail and password to access and refresh tokens")
     def post(self, request, *args, **kwargs):
@@ -134,7 +134,7 @@ class VerifyEmailView(APIView):
 
 
 class ResendVerificationView(APIView):
-    throttle_classes = [throttle("register_address", per_account=True)]
+    throttle_classes = [throttle("register_address")]
 
     @extend_schema(request=None, responses={202: None}, tags=["auth"], summary="Send the confirmation e-mail again")
     def post(self, request):
@@ -150,7 +150,7 @@ class PasswordResetIn(serializers.Serializer):
 class PasswordResetView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [throttle("register_address", per_account=False)]
+    throttle_classes = [throttle("register_address")]
 
     @extend_schema(
         request=PasswordResetIn,

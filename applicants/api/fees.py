@@ -20,7 +20,7 @@ class FeeOut(serializers.Serializer):
 
 class FeeListView(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [throttle("read_address", per_account=False)]
+    throttle_classes = [throttle("read_address")]
 
     @extend_schema(responses=FeeOut(many=True), tags=["fees"], summary="The fee schedule in force")
     def get(self, request):

@@ -13,13 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import DomainError
-from core.throttling import client_address, enforce, throttle
+from core.throttling import limit, throttle
 from core.web import AnswersBeforeDRF, domain_error_page
 from queueing import hints, selectors
 from queueing.models import Office
 
-BookingThrottles = [throttle("booking_account"), throttle("booking_address", per_account=False)]
-ReadThrottle = throttle("read_address", per_account=False)
+ReadThrottle = throttle("read_address")
 
 
 class OfficeOut(serializers.ModelSerializer):
@@ -144,7 +143,11 @@ class AvailabilityView(AnswersBeforeDRF, APIView):
         if start and end and end < start:
             message = _("The end date is before the start date.")
             raise DomainError("invalid", message, fields={"to": [message]})
-        return _document(selectors.availability_json(office, start, end))
+        body = selectors.availability_json(office, start, end)
+        if start is None and end is None:
+            # The common question (the whole window) is kept ready for the fast path.
+            hints.store_document(office.code, body.encode())
+        return _document(body)
 
     @classmethod
     def fast(cls, request, code):
@@ -152,7 +155,7 @@ class AvailabilityView(AnswersBeforeDRF, APIView):
         if request.method != "GET" or request.GET:
             return None
         try:
-            enforce("read_address", f"a{client_address(request)}")
+            limit(request, "read_address")
         except DomainError as exc:
             return domain_error_page(request, exc)
         body = hints.cached_document(code)

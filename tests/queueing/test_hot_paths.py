@@ -6,6 +6,7 @@ import pytest
 from rest_framework_simplejwt.tokens import AccessToken
 
 from appointments import services as appointments
+from tests.conftest import bearer
 from tests.factories import make_office, make_slot, ready_application
 from tests.helpers import committed
 
@@ -88,3 +89,23 @@ def test_while_one_process_rebuilds_the_calendar_others_get_the_previous_one(cli
     assert hints.cached_document("hot") == before
     cache.delete(hints._rebuild_key("hot"))
     assert hints.cached_document("hot") is None  # this reader rebuilds
+
+
+def test_a_token_with_a_strange_header_seen_first_does_not_turn_the_fast_path_off(django_assert_num_queries):
+    """The fast path knows our token header as a constant; nothing a client sends changes it."""
+    import base64
+
+    from core import fastjwt
+
+    odd = base64.urlsafe_b64encode(json.dumps({"alg": "none"}).encode()).decode().rstrip("=")
+    assert fastjwt.access_token_user(f"{odd}.e30.") is None
+    office = make_office()
+    slot = make_slot(office, capacity=1, priority_capacity=0)
+    first = ready_application()
+    committed(appointments.booking_create, application=first, slot=slot, actor=first.owner)
+    late = ready_application()
+    client = bearer(late.owner)
+    client.post(f"/api/v1/applications/{late.pk}/booking/", {"session": slot.pk}, format="json")  # learns "full"
+    with django_assert_num_queries(0):
+        response = client.post(f"/api/v1/applications/{late.pk}/booking/", {"session": slot.pk}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "slot_full"
