@@ -19,8 +19,11 @@ from django.conf import settings
 # The header simplejwt writes for our HS256 tokens, as it encodes it (compact JSON, sorted
 # keys): a token with any other header goes the full way. A constant, not learnt from the
 # first token a process sees, so no crafted token can switch the fast path off.
-HEADER = base64.urlsafe_b64encode(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":"),
-                                             sort_keys=True).encode()).rstrip(b"=").decode()
+HEADER = (
+    base64.urlsafe_b64encode(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":"), sort_keys=True).encode())
+    .rstrip(b"=")
+    .decode()
+)
 
 
 def _b64(segment: str) -> bytes:
