@@ -73,7 +73,7 @@ def rate_for(scope: str) -> Rate | None:
 def client_address(request) -> str:
     """The caller's address: REMOTE_ADDR, or the proxy-added X-Forwarded-For entry when
     NUM_PROXIES trusted proxies sit in front (never a client-supplied value)."""
-    proxies = getattr(settings, "NUM_PROXIES", 0)
+    proxies = settings.NUM_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
