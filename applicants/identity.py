@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+import phonenumbers
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,7 @@ MAX_TYPED_LENGTH = 64
 _SEPARATOR_CATEGORIES = {"Zs", "Zl", "Zp", "Pd"}  # spaces of every width, hyphens and dashes
 _ASCII_DIGITS = re.compile(r"[0-9]*")
 _HAS_ASCII_DIGIT = re.compile(r"[0-9]")
+_MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def typed_number(value: object, *, drop: str = "", upper: bool = False) -> str:
@@ -240,7 +242,15 @@ def check_person_name(value: str) -> str:
 
 
 def check_phone(value: object) -> str:
-    """An Indonesian mobile number, written 08..., 628... or +628...; stored as +628..."""
+    """An Indonesian mobile number, written 08..., 628... or +628...; stored as +628...
+
+    The digits are read by `typed_number` and must already have the stored shape
+    (PHONE_PATTERN, ASCII only, so phonenumbers never reads letters or look-alike digits);
+    phonenumbers then decides whether they are a real Indonesian mobile number (the operator
+    prefixes and the lengths each allows), which refuses landlines and numbers too short or
+    too long. Only IdentityError is ever raised.
+    """
+    refusal = IdentityError(_("Please enter an Indonesian mobile number, for example 0812 3456 7890."))
     raw = typed_number(value, drop="()")
     if raw.startswith("+"):
         raw = raw[1:]
@@ -248,8 +258,21 @@ def check_phone(value: object) -> str:
         raw = "62" + raw[1:]
     phone = "+" + raw
     if not re.fullmatch(PHONE_PATTERN, phone):
-        raise IdentityError(_("Please enter an Indonesian mobile number, for example 0812 3456 7890."))
-    return phone
+        raise refusal
+    try:
+        number = phonenumbers.parse(phone, "ID")
+    except phonenumbers.NumberParseException:
+        raise refusal from None
+    if (
+        phonenumbers.region_code_for_number(number) != "ID"
+        or not phonenumbers.is_valid_number_for_region(number, "ID")
+        or phonenumbers.number_type(number) not in _MOBILE_TYPES
+    ):
+        raise refusal
+    stored = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if stored != phone or not re.fullmatch(PHONE_PATTERN, stored):  # the pattern (and the CHECK) wins
+        raise refusal
+    return stored
 
 
 def check_postal_code(value: object) -> str:

@@ -1,46 +1,26 @@
-"""Amounts in words, as printed on a SIMPONI bill ("terbilang")."""
+"""Amounts in words, as printed on a SIMPONI bill ("terbilang").
+
+The words come from num2words; two small rewrites keep what the bill has always printed:
+
+- Indonesian: a thousands group of exactly one is "seribu", also after juta, miliar or triliun
+  ("satu juta seribu"), as a SIMPONI bill prints it; num2words says "seribu" only when the
+  amount is below a million. "satu ribu" after "puluh" or "ratus" (21 000, 101 000) is kept.
+- English: no "and" and no commas between groups ("one million three hundred fifty thousand"),
+  so the bill reads as one plain phrase.
+"""
+
+import re
 
 from django.utils.translation import get_language
+from num2words import num2words
 
-_ID = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas"]
-_EN = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-       "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]  # fmt: skip
-_EN_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def indonesian(n: int) -> str:
-    if n < 12:
-        return _ID[n]
-    if n < 20:
-        return f"{_ID[n - 10]} belas"
-    if n < 100:
-        return f"{_ID[n // 10]} puluh {indonesian(n % 10)}".strip()
-    if n < 200:
-        return f"seratus {indonesian(n - 100)}".strip()
-    if n < 1000:
-        return f"{_ID[n // 100]} ratus {indonesian(n % 100)}".strip()
-    if n < 2000:
-        return f"seribu {indonesian(n - 1000)}".strip()
-    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")):
-        if n >= size:
-            return f"{indonesian(n // size)} {word} {indonesian(n % size)}".strip()
-    return ""
-
-
-def english(n: int) -> str:
-    if n < 20:
-        return _EN[n]
-    if n < 100:
-        return _EN_TENS[n // 10] + (f"-{_EN[n % 10]}" if n % 10 else "")
-    if n < 1000:
-        return f"{_EN[n // 100]} hundred" + (f" {english(n % 100)}" if n % 100 else "")
-    for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand")):
-        if n >= size:
-            return f"{english(n // size)} {word}" + (f" {english(n % size)}" if n % size else "")
-    return ""
+_ONE_THOUSAND = re.compile(r"(?<!puluh )(?<!ratus )\bsatu ribu\b")
+_EN_JOINS = re.compile(r",| and\b")
 
 
 def rupiah_in_words(amount: int) -> str:
     if (get_language() or "id").startswith("en"):
-        return f"{english(amount)} rupiah"
-    return f"{indonesian(amount) or 'nol'} rupiah"
+        words = _EN_JOINS.sub("", num2words(amount, lang="en"))
+    else:
+        words = _ONE_THOUSAND.sub("seribu", num2words(amount, lang="id"))
+    return f"{words} rupiah"

@@ -20,9 +20,16 @@ PROPERTY = settings(max_examples=300, deadline=None, database=None)
 
 # The zero of scripts whose ten digits follow each other (all Unicode category Nd).
 DIGIT_ZEROS = {
-    "ascii": 0x30, "full-width": 0xFF10, "arabic-indic": 0x660, "persian": 0x6F0, "devanagari": 0x966,
-    "thai": 0xE50, "balinese": 0x1B50, "javanese": 0xA9D0, "mathematical bold": 0x1D7CE,
-}  # fmt: skip
+    "ascii": 0x30,
+    "full-width": 0xFF10,
+    "arabic-indic": 0x660,
+    "persian": 0x6F0,
+    "devanagari": 0x966,
+    "thai": 0xE50,
+    "balinese": 0x1B50,
+    "javanese": 0xA9D0,
+    "mathematical bold": 0x1D7CE,
+}
 # Characters that NFKC turns into digits but that are not decimal digits: never read as digits.
 LOOKALIKES = ["⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅₆₇₈₉", "⓪①②③④⑤⑥⑦⑧⑨"]
 SEPARATORS = [" ", "\u00a0", "\u2009", "\u3000", ".", "-", "\uff0d", "\uff0e", "\u2010", "\u2013"]
@@ -38,8 +45,12 @@ def valid_niks(draw) -> str:
     province = draw(st.sampled_from(sorted(identity.PROVINCES)))
     regency, district = draw(st.integers(1, 99)), draw(st.integers(1, 99))
     born = draw(st.dates(min_value=date(1930, 1, 1), max_value=date(1999, 12, 31)))
-    return make_nik(born, female=draw(st.booleans()), serial=draw(st.integers(1, 9999)),
-                    region=f"{province}{regency:02d}{district:02d}")  # fmt: skip
+    return make_nik(
+        born,
+        female=draw(st.booleans()),
+        serial=draw(st.integers(1, 9999)),
+        region=f"{province}{regency:02d}{district:02d}",
+    )
 
 
 @st.composite
@@ -67,7 +78,7 @@ def ascii_then_other(draw, number: str) -> str:
 
 valid_numbers = st.one_of(
     valid_niks(),
-    st.from_regex(r"08[1-9][0-9]{7,10}", fullmatch=True),  # mobile numbers
+    st.from_regex(r"08[1-35-9][0-9]{7,10}", fullmatch=True),  # mobile numbers, as phonenumbers knows them
     st.integers(10000, 99999).map(str),  # postal codes
     st.from_regex(r"[A-Za-z]{1,2}[0-9]{6,7}", fullmatch=True),  # passport numbers
 )
@@ -76,10 +87,12 @@ numberish = st.text(
     st.sampled_from([*"0123456789+()", *SEPARATORS, *INVISIBLE, *"".join(LOOKALIKES), "\u0301", "٣", "３", "x", "Ｘ"]),
     max_size=24,
 )
-typed_phones = st.tuples(st.sampled_from(["08", "+62 8", "628", "(08", "＋６２８"]), st.text("0123456789 -)", min_size=8,
-                                                                                        max_size=14)).map("".join)  # fmt: skip
-anything = st.one_of(any_text, numberish, typed_phones, valid_numbers.flatmap(as_typed),
-                     valid_numbers.flatmap(ascii_then_other))  # fmt: skip
+typed_phones = st.tuples(
+    st.sampled_from(["08", "+62 8", "628", "(08", "＋６２８"]), st.text("0123456789 -)", min_size=8, max_size=14)
+).map("".join)
+anything = st.one_of(
+    any_text, numberish, typed_phones, valid_numbers.flatmap(as_typed), valid_numbers.flatmap(ascii_then_other)
+)
 
 PARSERS = {
     "nik": (identity.check_nik, identity.NIK_PATTERN),
@@ -118,6 +131,13 @@ def test_a_superscript_or_circled_digit_in_a_nik_is_refused_not_read_as_a_digit(
     typed = nik[:position] + lookalikes[int(nik[position])] + nik[position + 1 :]
     with pytest.raises(identity.IdentityError):
         identity.check_nik(typed)
+
+
+@PROPERTY
+@given(national=st.from_regex(r"8[1-35-9][0-9]{7,10}", fullmatch=True), data=st.data())
+def test_a_mobile_number_typed_in_any_scripts_digits_in_any_written_form_is_the_same_number(national, data):
+    written = data.draw(st.sampled_from(["0", "62", "+62"])) + national
+    assert identity.check_phone(data.draw(as_typed(written))) == "+62" + national
 
 
 @pytest.mark.parametrize("script", sorted(DIGIT_ZEROS))
