@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from applicants import identity, services
+from applicants import identity, services, staff_sign_in
 from applicants.models import Document, Fee, User
 from core.errors import DomainError
 from core.web import form_error
@@ -70,6 +70,10 @@ class AccountChangeForm(UserChangeForm):
         return typed(identity.check_phone, self.cleaned_data.get("phone"))
 
 
+# Django admin's own sign-in page, behind everyone's guessing guard.
+admin.site.login_form = staff_sign_in.StaffAuthenticationForm
+
+
 @admin.register(User)
 class UserAdmin(NumberSearch, BaseUserAdmin):
     form = AccountChangeForm
@@ -86,6 +90,15 @@ class UserAdmin(NumberSearch, BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (the person sets up a new authenticator)"))
+    def reset_second_factor(self, request, queryset):
+        if not request.user.is_superuser:
+            self.message_user(request, _("Only a superuser may reset a second factor."), level="error")
+            return
+        count = staff_sign_in.second_factor_reset(request.user, queryset)
+        self.message_user(request, _("Second factor reset for %(count)d account(s).") % {"count": count})
 
 
 @admin.register(Document)

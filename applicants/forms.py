@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applicants import identity, login_guard
-from applicants.models import Application, DocumentKind, User
+from applicants.models import Application, DocumentKind
 from core.errors import DomainError
 from core.throttling import client_address
 
@@ -159,20 +159,24 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
     def clean(self):
-        email = User.objects.normalize_email(self.cleaned_data.get("username"))
-        self.cleaned_data["username"] = email
-        address = client_address(self.request) if self.request else "unknown"
-        try:
-            login_guard.check(email, address)
-        except DomainError as exc:
-            raise ValidationError(exc.message, code=exc.code) from None
-        try:
-            data = super().clean()
-        except ValidationError:
-            login_guard.record_failure(email, address)
-            raise
-        login_guard.record_success(email, address)
-        return data
+        return guarded_sign_in(self, super().clean)
+
+
+def guarded_sign_in(form, check_password):
+    """One sign-in rule for the applicant's and the staff's sign-in forms (the API's uses the
+    same guard): the e-mail normalised once, the attempt counted before the password is read."""
+    address = client_address(form.request) if form.request else "unknown"
+    try:
+        email = login_guard.normalise(form.cleaned_data.get("username"))
+        if not email:  # the field already says what is missing
+            return check_password()
+        form.cleaned_data["username"] = email
+        login_guard.begin(email, address)
+    except DomainError as exc:
+        raise ValidationError(exc.message, code=exc.code) from None
+    data = check_password()
+    login_guard.succeeded(email, address)
+    return data
 
 
 class DocumentUploadForm(forms.Form):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from applicants import account_views, views
+from applicants import account_views, staff_sign_in, views
 
 APPLICATION = "applications/<uuid:application_id>/"
 
@@ -18,6 +18,8 @@ urlpatterns = [
         "accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("office/second-factor/enrol/", staff_sign_in.enrol, name="staff_otp_enrol"),
+    path("office/second-factor/", staff_sign_in.verify, name="staff_otp_verify"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("applications/new/", views.application_new, name="application_new"),
     path(APPLICATION + "step/<slug:step>/", views.application_step, name="application_step"),

@@ -3,10 +3,12 @@ the two. Booking takes a place and issues its bill; cancelling, expiring and wit
 give the place back and close the bill; renewing issues a new bill for the same place.
 
 Each is one durable transaction (`core.locks.use_case`), taking its locks in the one order:
-the application, its bills, its bookings, the session.
+the application, the account (only to count its unpaid holds), its bills, its bookings, the session.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import rules, workflow
-from applicants.models import Application
+from applicants.models import Application, User
 from applicants.models import ApplicationStatus as S
 from billing import services as billing
 from billing.models import Bill, BillStatus
@@ -74,6 +76,7 @@ def book_place(*, application: Application, slot: SessionSlot, actor, priority: 
             raise DomainError("permission_denied", _("You may not do this."), status=403)
     else:
         workflow.check("book", application, actor)
+        _check_unpaid_holds(application.owner_id)
     _check_ready_to_book(application)
     lanes = places.booking_lanes(application, priority)
     places.slot_check_bookable(slot, application)
@@ -84,6 +87,25 @@ def book_place(*, application: Application, slot: SessionSlot, actor, priority: 
     else:
         workflow.transition(application, "book", actor, data=places.describe(booking))
     return booking
+
+
+def _check_unpaid_holds(owner_id: int) -> None:
+    """A calo's account may not sit on places: a few unpaid holds at once, a few a day. The
+    account is locked so two bookings made at once cannot both slip under the cap."""
+    locks.lock(User.objects, owner_id)
+    now = timezone.now()
+    mine = Booking.objects.filter(application__owner_id=owner_id)
+    at_once, per_day = settings.MAX_UNPAID_HOLDS_PER_ACCOUNT, settings.MAX_HOLDS_PER_ACCOUNT_PER_DAY
+    if mine.filter(status=B.HELD, hold_until__gt=now).count() >= at_once:
+        message = _(
+            "This account already holds %(count)s unpaid places. Pay or cancel one of them before booking another."
+        ) % {"count": at_once}
+        raise DomainError("too_many_unpaid_holds", message, status=409)
+    if mine.filter(created_at__gte=now - timedelta(days=1), bill__isnull=False).count() >= per_day:
+        message = _(
+            "This account has booked %(count)s places in the last 24 hours. Please pay for one, or try again tomorrow."
+        ) % {"count": per_day}
+        raise DomainError("too_many_holds_today", message, status=429, retry_after=3600)
 
 
 def _check_ready_to_book(application: Application) -> None:

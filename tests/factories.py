@@ -6,6 +6,7 @@ import io
 from datetime import date, time
 
 import factory
+from django.utils import timezone
 from PIL import Image
 
 from applicants.models import Application, User
@@ -65,6 +66,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.id")
     full_name = factory.Sequence(lambda n: f"Pemohon {chr(65 + n % 26)}")
     phone = "+6281234567890"
+    email_verified_at = factory.LazyFunction(timezone.now)  # confirmed, as before booking; tests of not yet say so
     password = factory.PostGenerationMethodCall("set_password", "rahasia-sekali-9")
 
     @factory.post_generation

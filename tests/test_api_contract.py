@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from tests.conftest import bearer
 from tests.factories import create_draft
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_hostile_json_never_causes_a_server_error(body):
 
 def test_nul_bytes_in_web_forms_and_searches_are_refused_not_crashes(client, user, cs_officer):
     assert client.post("/accounts/login/", {"username": "a\x00@b.id", "password": "x\x00"}).status_code == 200
-    client.force_login(user)
+    sign_in(client, user)
     assert client.post("/applications/new/", {"relationship": "self\x00"}).status_code == 302
-    client.force_login(cs_officer)
+    sign_in(client, cs_officer)
     assert client.get("/admin/applicants/application/", {"q": "Budi\x00"}).status_code == 400

@@ -10,6 +10,7 @@ from applicants.models import User
 from core.signing import signed_headers
 from tests.conftest import attach, bearer
 from tests.factories import StaffFactory, make_office, make_slot, ready_application
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 DEEP = ("[" * 10_000 + "]" * 10_000).encode()
@@ -79,7 +80,7 @@ def test_a_year_outside_our_records_is_a_400_that_names_the_year(anon, year):
 
 def test_a_nul_in_any_query_parameter_is_a_400_not_a_database_error(anon, client):
     _shape(anon.get("/api/v1/reports/issuance/", {"office": "a\x00b"}), 400, "bad_request")
-    client.force_login(StaffFactory(role="supervisor"))
+    sign_in(client, StaffFactory(role="supervisor"))
     assert client.get("/office/reports/", {"office": "\x00"}).status_code == 400
     assert client.get("/office/queue/", {"office": "\x00"}).status_code == 400
 
@@ -91,7 +92,7 @@ def test_a_nul_in_any_query_parameter_is_a_400_not_a_database_error(anon, client
 def test_staff_report_dates_at_the_ends_of_the_calendar_are_refused_in_words(client, start, end):
     office = make_office()
     staff = StaffFactory(role="supervisor")
-    client.force_login(staff)
+    sign_in(client, staff)
     page = client.get("/office/reports/", {"office": office.code, "from": start, "to": end})
     assert page.status_code == 400 and ("2000" in page.content.decode() or "2026-12-01" in page.content.decode())
     api = bearer(staff).get("/api/v1/reports/operations/", {"office": office.code, "from": start, "to": end})
@@ -103,7 +104,7 @@ def test_the_web_booking_form_with_a_session_that_is_not_a_number_asks_again(cli
     office = make_office()
     make_slot(office)
     application = ready_application()
-    client.force_login(application.owner)
+    sign_in(client, application.owner)
     response = client.post(f"/applications/{application.pk}/booking/", {"session": session})
     assert response.status_code == 302 and not application.bookings.exists()
     assert "Pilih sesi" in client.get(response["Location"]).content.decode()
@@ -112,7 +113,7 @@ def test_the_web_booking_form_with_a_session_that_is_not_a_number_asks_again(cli
 def test_the_admin_page_of_a_document_links_to_the_file_through_the_authorising_view(client):
     application = ready_application()
     document = attach(application, "ktp")
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     page = client.get(f"/admin/applicants/document/{document.pk}/change/")
     assert page.status_code == 200
     assert f"/documents/{document.pk}/file/" in page.content.decode()

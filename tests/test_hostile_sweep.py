@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.helpers import sign_in
 from tests.hostile_world import admin_paths, build_world, site_paths
 
 pytestmark = pytest.mark.django_db
@@ -123,8 +124,8 @@ def _clients(world):
     clients = {who: Client(raise_request_exception=False) for who in ("stranger", "applicant", "staff")}
 
     def askers(path):
-        clients["applicant"].force_login(world.applicant)
-        clients["staff"].force_login(world.staff)
+        sign_in(clients["applicant"], world.applicant)
+        sign_in(clients["staff"], world.staff)
         return [(who, clients[who]) for who in (("stranger", "staff") if path.startswith("/admin/") else clients)]
 
     return askers

@@ -79,17 +79,18 @@ class TokenView(TokenObtainPairView):
 
     @extend_schema(tags=["auth"], summary="Sign in: e-mail and password to access and refresh tokens")
     def post(self, request, *args, **kwargs):
-        email = str(request.data.get("email", "")) if isinstance(request.data, dict) else ""
+        email = login_guard.normalise(request.data.get("email") if isinstance(request.data, dict) else "")
         address = client_address(request)
-        login_guard.check(email, address)
+        if email:
+            login_guard.begin(email, address)
         try:
             response = super().post(request, *args, **kwargs)
         except AuthenticationFailed:
-            login_guard.record_failure(email, address)
             raise DomainError(
                 "invalid_credentials", _("The e-mail address or password is wrong."), status=401
             ) from None
-        login_guard.record_success(email, address)
+        if email:
+            login_guard.succeeded(email, address)
         return response
 
 

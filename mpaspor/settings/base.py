@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "applicants",
     "queueing",
@@ -53,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "applicants.staff_sign_in.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.NulInAddressMiddleware",
@@ -129,8 +134,16 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Failed sign-ins per e-mail address and per network address before a cool-down.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Attempts on one account per hour, from anywhere, before unknown addresses are slowed down.
+LOGIN_ACCOUNT_SLOWDOWN_AFTER = env.int("LOGIN_ACCOUNT_SLOWDOWN_AFTER", default=20)
+LOGIN_ACCOUNT_SLOWDOWN_SECONDS = env.int("LOGIN_ACCOUNT_SLOWDOWN_SECONDS", default=10)
+# Every staff account signs in with a second factor (TOTP, or a one-time recovery code).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="M-Paspor")
 # When true, an account must confirm its e-mail address before it can book a session.
-REQUIRE_VERIFIED_EMAIL = env.bool("REQUIRE_VERIFIED_EMAIL", default=False)
+REQUIRE_VERIFIED_EMAIL = env.bool("REQUIRE_VERIFIED_EMAIL", default=True)
+# Anti-automation: unpaid places one account may hold at once, and bookings it may make in 24 hours.
+MAX_UNPAID_HOLDS_PER_ACCOUNT = env.int("MAX_UNPAID_HOLDS_PER_ACCOUNT", default=3)
+MAX_HOLDS_PER_ACCOUNT_PER_DAY = env.int("MAX_HOLDS_PER_ACCOUNT_PER_DAY", default=8)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Where django.core.mail.backends.filebased.EmailBackend writes, when that backend is chosen.

@@ -9,13 +9,14 @@ from applicants.models import Document
 from core.models import AuditEntry
 from tests.conftest import attach
 from tests.factories import StaffFactory, create_draft, jpeg_bytes
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def officer_client(client, cs_officer):
-    client.force_login(cs_officer)
+    sign_in(client, cs_officer)
     return client
 
 
@@ -115,11 +116,11 @@ def test_a_staff_correction_that_breaks_a_rule_is_refused_on_the_form(officer_cl
 def test_the_audit_log_cannot_be_edited_or_deleted_in_the_admin(officer_client, draft):
     entry = AuditEntry.objects.filter(application_id=draft.pk).first()
     superuser = StaffFactory(is_superuser=True)
-    officer_client.force_login(superuser)
+    sign_in(officer_client, superuser)
     assert officer_client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_an_applicant_cannot_open_the_admin(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get("/admin/applicants/application/").status_code == 302

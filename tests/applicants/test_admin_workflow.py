@@ -2,6 +2,7 @@ import pytest
 
 from casework.roles import AUDITOR, CUSTOMER_SERVICE, VERIFIER
 from tests.factories import StaffFactory, make_office, paid_booking_today
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def post(client, booking, move, data=None):
 
 
 def test_the_auditor_reads_everything_and_changes_nothing(client, booking):
-    client.force_login(StaffFactory(role=AUDITOR))
+    sign_in(client, StaffFactory(role=AUDITOR))
     response = page(client, booking)
     assert response.status_code == 200 and response.context["moves"] == []
     post(client, booking, "check_in")
@@ -30,14 +31,14 @@ def test_the_auditor_reads_everything_and_changes_nothing(client, booking):
 
 
 def test_each_role_sees_only_its_own_buttons(client, booking):
-    client.force_login(StaffFactory(role=CUSTOMER_SERVICE))
+    sign_in(client, StaffFactory(role=CUSTOMER_SERVICE))
     assert [m["name"] for m in page(client, booking).context["moves"]] == ["check_in"]
-    client.force_login(StaffFactory(role=VERIFIER))
+    sign_in(client, StaffFactory(role=VERIFIER))
     assert page(client, booking).context["moves"] == []
 
 
 def test_an_illegal_step_posted_by_hand_is_refused_with_a_message(client, booking):
-    client.force_login(StaffFactory(role=VERIFIER))
+    sign_in(client, StaffFactory(role=VERIFIER))
     response = post(
         client,
         booking,
@@ -50,5 +51,5 @@ def test_an_illegal_step_posted_by_hand_is_refused_with_a_message(client, bookin
 
 
 def test_an_unknown_step_is_forbidden(client, booking):
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     assert post(client, booking, "teleport").status_code == 403

@@ -8,6 +8,7 @@ from PIL import Image
 from applicants.models import Document
 from tests.conftest import attach, bearer, file_from
 from tests.factories import ApplicationFactory, jpeg_bytes, pdf_bytes, png_bytes
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -166,11 +167,11 @@ def test_files_are_stored_outside_any_public_url(api, draft, client):
 
 def test_the_web_file_view_serves_the_owner_and_staff_but_not_others(client, draft, cs_officer):
     document = attach(draft, "ktp")
-    client.force_login(ApplicationFactory().owner)
+    sign_in(client, ApplicationFactory().owner)
     assert client.get(f"/documents/{document.pk}/file/").status_code == 404
-    client.force_login(draft.owner)
+    sign_in(client, draft.owner)
     assert client.get(f"/documents/{document.pk}/file/").status_code == 200
-    client.force_login(cs_officer)
+    sign_in(client, cs_officer)
     assert client.get(f"/documents/{document.pk}/file/").status_code == 200
 
 

@@ -17,7 +17,7 @@ from queueing import services as queueing
 from queueing.models import Booking
 from tests.factories import ADULT_BORN, StaffFactory, UserFactory, make_nik, make_office, make_slot, paid_booking_today
 from tests.factories import ready_application as ready
-from tests.helpers import committed, domain_error
+from tests.helpers import committed, domain_error, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_a_travel_ban_nik_corrected_in_the_admin_in_full_width_digits_is_stored_
     application = ready()
     supervisor = StaffFactory(role=SUPERVISOR)
     ban = TravelBan.objects.create(full_name="Nama Lain", authority="kpk", reference="R-01", created_by=supervisor)
-    client.force_login(supervisor)
+    sign_in(client, supervisor)
     response = client.post(
         f"/admin/casework/travelban/{ban.pk}/change/",
         {
@@ -139,7 +139,7 @@ def test_a_travel_ban_nik_corrected_in_the_admin_in_full_width_digits_is_stored_
 def test_staff_find_an_application_by_a_nik_searched_in_other_digits(client, cs_officer, spelling):
     wanted = ready()
     ready()
-    client.force_login(cs_officer)
+    sign_in(client, cs_officer)
     response = client.get("/admin/applicants/application/", {"q": SPELLINGS[spelling](wanted.nik)})
     assert list(response.context["cl"].result_list) == [wanted]
 
@@ -212,7 +212,7 @@ def test_a_staff_correction_typed_in_full_width_digits_is_saved_in_ascii_not_ref
             "audit_entries-INITIAL_FORMS": "0",
         }
     )
-    client.force_login(cs_officer)
+    sign_in(client, cs_officer)
     response = client.post(f"/admin/applicants/application/{application.pk}/change/", data)
     assert response.status_code == 302
     application.refresh_from_db()
@@ -221,7 +221,7 @@ def test_a_staff_correction_typed_in_full_width_digits_is_saved_in_ascii_not_ref
 
 def test_an_account_phone_corrected_in_the_admin_is_saved_in_its_plus_62_form_not_refused(client):
     account = UserFactory(phone="")
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     response = client.post(
         f"/admin/applicants/user/{account.pk}/change/",
         {
@@ -259,7 +259,7 @@ def test_staff_still_find_a_travel_ban_by_its_letter_reference_as_typed_dash_inc
     supervisor = StaffFactory(role=SUPERVISOR)
     wanted = TravelBan.objects.create(full_name="Nama Lain", authority="kpk", reference="R-01/KPK/2026")
     TravelBan.objects.create(full_name="Orang Lain", authority="kpk", reference="R-02/KPK/2026")
-    client.force_login(supervisor)
+    sign_in(client, supervisor)
     response = client.get("/admin/casework/travelban/", {"q": "R-01"})
     assert list(response.context["cl"].result_list) == [wanted]
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applicants.models import Application, Document, User
 from tests.factories import create_draft, jpeg_bytes, make_nik
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_too_many_wrong_passwords_in_the_browser_stop_further_tries(client, user
 
 
 def test_starting_an_application_for_myself_prefills_my_name(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post("/applications/new/", {"relationship": "self"})
     application = Application.objects.get(owner=user)
     assert response["Location"] == f"/applications/{application.pk}/step/passport/"
@@ -65,7 +66,7 @@ def test_starting_an_application_for_myself_prefills_my_name(client, user):
 
 
 def test_each_wizard_step_saves_the_draft(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     client.post("/applications/new/", {"relationship": "self"})
     application = Application.objects.get(owner=user)
     nik = make_nik(date(1990, 8, 17))
@@ -89,7 +90,7 @@ def test_each_wizard_step_saves_the_draft(client, user):
 
 
 def test_a_bad_nik_in_the_wizard_is_explained_and_nothing_is_saved(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     application = create_draft(owner=user)
     response = client.post(
         f"/applications/{application.pk}/step/identity/",
@@ -108,7 +109,7 @@ def test_a_bad_nik_in_the_wizard_is_explained_and_nothing_is_saved(client, user)
 
 
 def test_uploading_a_document_in_the_browser_shows_it_on_the_checklist(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     application = create_draft(owner=user)
     response = client.post(
         f"/applications/{application.pk}/documents/",
@@ -124,7 +125,7 @@ def test_uploading_a_document_in_the_browser_shows_it_on_the_checklist(client, u
 
 
 def test_a_fake_image_in_the_browser_gets_a_clear_message(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     application = create_draft(owner=user)
     response = client.post(
         f"/applications/{application.pk}/documents/",
@@ -139,7 +140,7 @@ def test_a_fake_image_in_the_browser_gets_a_clear_message(client, user):
 
 
 def test_the_review_page_lists_what_is_missing_and_refuses_to_submit(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     application = create_draft(owner=user)
     response = client.post(f"/applications/{application.pk}/review/", follow=True)
     assert set(response.context["problems"]) == {"documents.ktp", "documents.kk", "documents.civil_document"}
@@ -148,7 +149,7 @@ def test_the_review_page_lists_what_is_missing_and_refuses_to_submit(client, use
 
 
 def test_a_complete_application_is_submitted_from_the_review_page(client, complete_draft):
-    client.force_login(complete_draft.owner)
+    sign_in(client, complete_draft.owner)
     response = client.post(f"/applications/{complete_draft.pk}/review/")
     assert response["Location"] == f"/applications/{complete_draft.pk}/"
     complete_draft.refresh_from_db()
@@ -158,7 +159,7 @@ def test_a_complete_application_is_submitted_from_the_review_page(client, comple
 @pytest.mark.parametrize("suffix", ["", "step/passport/", "documents/", "review/", "timeline/"])
 def test_another_persons_application_is_404_in_the_browser(client, user, suffix):
     theirs = create_draft()
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(f"/applications/{theirs.pk}/{suffix}").status_code == 404
     assert client.post(f"/applications/{theirs.pk}/review/").status_code == 404
 

@@ -8,7 +8,7 @@ from appointments import services as appointments
 from tests.billing.conftest import notify, paid, past
 from tests.conftest import bearer
 from tests.factories import make_slot, ready_application
-from tests.helpers import committed
+from tests.helpers import committed, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_the_proof_is_a_pdf_once_paid_and_refused_before(anon, booking):
 
 def test_the_proof_page_shows_the_qr_code_and_booking_code(client, anon, booking):
     notify(anon, paid(booking.bill))
-    client.force_login(booking.application.owner)
+    sign_in(client, booking.application.owner)
     page = client.get(f"/applications/{booking.application.pk}/proof/").content.decode()
     assert "<svg" in page and booking.code in page
 

@@ -6,13 +6,13 @@ from billing.models import Bill
 from tests.billing.conftest import past
 from tests.conftest import bearer
 from tests.factories import make_office, make_slot, ready_application
-from tests.helpers import committed
+from tests.helpers import committed, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_bill_page_shows_code_amount_in_words_deadline_channels_and_notice(client, booking):
-    client.force_login(booking.application.owner)
+    sign_in(client, booking.application.owner)
     page = client.get(f"/applications/{booking.application.pk}/bill/").content.decode()
     assert booking.bill.code in page and "Rp650.000" in page and "enam ratus lima puluh ribu rupiah" in page
     assert "data-deadline=" in page and "data-countdown" in page
@@ -21,7 +21,7 @@ def test_the_bill_page_shows_code_amount_in_words_deadline_channels_and_notice(c
 
 def test_an_expired_bill_is_renewed_with_one_click_in_the_browser(client, booking):
     past(booking)
-    client.force_login(booking.application.owner)
+    sign_in(client, booking.application.owner)
     page = client.get(f"/applications/{booking.application.pk}/bill/").content.decode()
     assert f"/applications/{booking.application.pk}/bill/renew/" in page
     committed(client.post, path=f"/applications/{booking.application.pk}/bill/renew/")
@@ -83,7 +83,7 @@ def test_pages_offer_what_the_rules_allow_now_a_booked_application_can_still_be_
     booking = appointments.booking_create(
         application=application, slot=make_slot(make_office()), actor=application.owner
     )
-    client.force_login(application.owner)
+    sign_in(client, application.owner)
     review = client.get(f"/applications/{application.pk}/review/").content.decode()
     assert f"/applications/{application.pk}/step/" in review  # "Change" links, as the service allows in `booked`
     detail = client.get(f"/applications/{application.pk}/").content.decode()

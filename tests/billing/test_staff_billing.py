@@ -7,7 +7,7 @@ from billing.models import Payment
 from core.models import AuditEntry
 from tests.billing.conftest import notify, paid, past
 from tests.factories import StaffFactory
-from tests.helpers import committed
+from tests.helpers import committed, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def officer():
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 

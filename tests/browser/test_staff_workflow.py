@@ -9,6 +9,15 @@ from tests.factories import StaffFactory, make_office, paid_booking_today
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def authenticator_code(key: str) -> str:
+    """What an authenticator app shows for this key now."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    return f"{totp(b32decode(key + '=' * (-len(key) % 8))):06d}"
+
+
 def move(page, name):
     page.click(f"form[data-move={name}] button[type=submit]")
     page.wait_for_selector(".messagelist")
@@ -27,6 +36,13 @@ def test_an_officer_checks_in_interviews_approves_prints_and_hands_over_in_the_a
     page.fill("input[name=username]", "kepala.seksi@imigrasi.go.id")
     page.fill("input[name=password]", "rahasia-sekali-9")
     page.click("input[type=submit]")
+    # The first sign-in sets up the authenticator: the key on the page, a code from it, recovery codes.
+    page.wait_for_url("**/office/second-factor/enrol/**")
+    key = page.inner_text("code.key")
+    page.fill("input[name=code]", authenticator_code(key))
+    page.click("button.primary")
+    assert page.locator("ul.codes li").count() == 10
+    page.click("a.btn.primary")
     page.wait_for_url("**/admin/")
     page.goto(f"/admin/applicants/application/{booking.application.pk}/change/")
 

@@ -2,6 +2,7 @@ import pytest
 
 from delivery.models import DeliveryChoice
 from tests.factories import make_office, paid_booking_today
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ ADDRESS = {
 
 def test_the_fee_is_shown_before_the_applicant_confirms_delivery(client):
     application = paid_booking_today(make_office()).application
-    client.force_login(application.owner)
+    sign_in(client, application.owner)
     url = f"/applications/{application.pk}/delivery/"
     first = client.post(url, {"method": "pos", **ADDRESS})
     assert first.status_code == 200 and first.context["quote"] == 25_000 and "Rp25.000" in first.content.decode()
@@ -30,7 +31,7 @@ def test_the_fee_is_shown_before_the_applicant_confirms_delivery(client):
 
 def test_a_bad_postal_code_is_shown_on_the_form(client):
     application = paid_booking_today(make_office()).application
-    client.force_login(application.owner)
+    sign_in(client, application.owner)
     response = client.post(
         f"/applications/{application.pk}/delivery/", {"method": "pos", **ADDRESS, "postal_code": "1"}
     )

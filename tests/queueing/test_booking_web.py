@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from queueing.models import Booking, SessionSlot
 from tests.conftest import bearer
 from tests.factories import make_office, make_slot, ready_application
-from tests.helpers import committed
+from tests.helpers import committed, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_the_calendar_shows_free_sessions_and_booking_one_holds_it(client):
     office = make_office()
     slot = make_slot(office, capacity=3)
     application = ready_application()
-    client.force_login(application.owner)
+    sign_in(client, application.owner)
     page = client.get(f"/applications/{application.pk}/booking/?office={office.code}").content.decode()
     assert f'data-session="{slot.pk}"' in page
     response = committed(
@@ -35,7 +35,7 @@ def test_a_fully_booked_office_suggests_nearby_offices_with_places(client):
     make_slot(near)
     make_slot(far)
     application = ready_application()
-    client.force_login(application.owner)
+    sign_in(client, application.owner)
     response = client.get(f"/applications/{application.pk}/booking/?office=jkt-priok")
     assert [alt["office"].code for alt in response.context["alternatives"]] == ["jkt-selatan", "jayapura"]
 
@@ -43,7 +43,7 @@ def test_a_fully_booked_office_suggests_nearby_offices_with_places(client):
 def test_cancelling_in_the_browser_releases_the_booking(client):
     office = make_office()
     application = ready_application()
-    client.force_login(application.owner)
+    sign_in(client, application.owner)
     committed(client.post, path=f"/applications/{application.pk}/booking/", data={"session": make_slot(office).pk})
     client.post(f"/applications/{application.pk}/booking/cancel/")
     assert Booking.objects.get(application=application).status == "cancelled"
@@ -53,7 +53,7 @@ def test_moving_an_appointment_in_the_browser_keeps_one_place(client):
     office = make_office()
     first, later = make_slot(office), make_slot(office, days_ahead=4)
     application = ready_application()
-    client.force_login(application.owner)
+    sign_in(client, application.owner)
     committed(client.post, path=f"/applications/{application.pk}/booking/", data={"session": first.pk})
     committed(client.post, path=f"/applications/{application.pk}/booking/", data={"session": later.pk})
     assert list(Booking.objects.filter(application=application).values_list("slot", "status").order_by("pk")) == [
@@ -82,7 +82,7 @@ def test_a_session_that_stays_locked_is_answered_busy_on_the_web_as_on_the_api_n
     holder.start()
     try:
         locked.wait(5)
-        client.force_login(application.owner)
+        sign_in(client, application.owner)
         response = client.post(f"/applications/{application.pk}/booking/", {"session": slot.pk})
         assert response.status_code == 503
         assert "sibuk" in response.content.decode().lower()

@@ -13,7 +13,7 @@ from billing import simulator
 from queueing import hints, selectors, services
 from queueing.models import Booking, Closure
 from tests.factories import StaffFactory, make_office, make_slot, ready_application
-from tests.helpers import committed, domain_error
+from tests.helpers import committed, domain_error, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_declaring_a_closure_closes_the_days_sessions_and_lists_the_bookings_to_
 def test_adding_a_closure_in_the_admin_closes_the_day(client):
     office = make_office()
     slot = make_slot(office)
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     client.post(
         "/admin/queueing/closure/add/", {"office": office.pk, "date": slot.date.isoformat(), "reason": "Pemadaman"}
     )
@@ -100,7 +100,7 @@ def test_a_new_price_starts_in_the_future_and_bills_issued_after_it_use_it():
 
 
 def test_a_price_already_in_force_is_read_only_in_the_admin(client):
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     fee = Fee.objects.get(product="ordinary_5")
     client.post(
         f"/admin/applicants/fee/{fee.pk}/change/",
@@ -121,7 +121,7 @@ def test_staff_grant_a_special_reschedule_from_the_admin(client):
     application = ready_application()
     booking = appointments.booking_create(application=application, slot=make_slot(office), actor=application.owner)
     target = make_slot(office, days_ahead=4)
-    client.force_login(StaffFactory(role="customer_service"))
+    sign_in(client, StaffFactory(role="customer_service"))
     url = f"/admin/queueing/booking/{booking.pk}/special-reschedule/"
     assert client.get(url).status_code == 200
     client.post(url, {"session": target.pk, "reason": "Gangguan sistem"})
@@ -130,7 +130,7 @@ def test_staff_grant_a_special_reschedule_from_the_admin(client):
 
 
 def test_a_new_price_starting_in_the_past_is_refused_on_the_admin_form_and_not_stored(client):
-    client.force_login(StaffFactory(is_superuser=True))
+    sign_in(client, StaffFactory(is_superuser=True))
     before = Fee.objects.count()
     response = client.post(
         "/admin/applicants/fee/add/",

@@ -9,7 +9,7 @@ from appointments import services as appointments
 from queueing import services
 from queueing.models import Booking, QueueTicket
 from tests.factories import StaffFactory, make_nik, make_office, make_slot, paid_booking_today, ready_application
-from tests.helpers import domain_error
+from tests.helpers import domain_error, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_no_shows_are_marked_after_the_session_and_the_fee_is_forfeited(office):
 
 def test_the_desk_checks_in_and_calls_and_the_board_shows_the_number(client, office, officer):
     booking = paid_booking_today(office)
-    client.force_login(officer)
+    sign_in(client, officer)
     client.post(
         f"/office/queue/?office={office.code}", {"action": "check_in", "code": booking.code, "office": office.code}
     )
@@ -90,5 +90,5 @@ def test_the_desk_checks_in_and_calls_and_the_board_shows_the_number(client, off
 
 
 def test_applicants_cannot_open_the_desk(client, office):
-    client.force_login(ready_application().owner)
+    sign_in(client, ready_application().owner)
     assert client.get("/office/queue/").status_code == 403

@@ -8,6 +8,7 @@ from appointments import services as appointments
 from casework.models import Issuance
 from tests.conftest import bearer
 from tests.factories import ApplicationFactory, StaffFactory, make_office
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_operational_figures_count_bookings_payments_expiries_per_day_for_staff_
 
 
 def test_the_staff_report_page_is_for_staff(client, office):
-    client.force_login(StaffFactory(role="auditor"))
+    sign_in(client, StaffFactory(role="auditor"))
     assert client.get("/office/reports/?office=jkt-priok").status_code == 200
-    client.force_login(ApplicationFactory().owner)
+    sign_in(client, ApplicationFactory().owner)
     assert client.get("/office/reports/").status_code == 403
