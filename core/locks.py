@@ -8,7 +8,7 @@ as pretix does, rather than queueing requests behind a hot row or answering 500.
 Inside it, rows are locked with `lock` / `lock_all`, which refuse to run outside a
 transaction. Every writer takes its locks in this one order, so two never deadlock:
 
-    application -> its bills -> its bookings -> sessions (by id) -> the office (queue numbers)
+    application -> the account (its unpaid holds) -> its bills -> its bookings -> sessions (by id) -> the office
 
 Network calls (PT Pos, e-mail) never happen inside a use case: before it, or after commit.
 """
