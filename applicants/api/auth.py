@@ -68,7 +68,12 @@ class RegisterView(APIView):
 class EmailTokenObtainSerializer(TokenObtainPairSerializer):
     def validate(self, attrs):
         attrs[self.username_field] = User.objects.normalize_email(attrs.get(self.username_field))
-        return super().validate(attrs)
+        data = super().validate(attrs)
+        if self.user.is_staff:
+            # A token would reach the API on the password alone; staff sign in with their second factor.
+            message = _("Staff accounts sign in on the staff sign-in page, with their second factor.")
+            raise DomainError("second_factor_required", message, status=403)
+        return data
 
 
 class TokenView(TokenObtainPairView):

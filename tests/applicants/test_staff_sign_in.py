@@ -90,6 +90,12 @@ def test_a_reset_second_factor_is_enrolled_again_at_the_next_sign_in(client, off
     assert "/office/second-factor/enrol/" in client.get("/admin/")["Location"]
 
 
+def test_a_staff_password_alone_gets_no_api_token(officer):
+    response = APIClient().post(TOKEN, {"email": officer.email, "password": PASSWORD}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "second_factor_required"
+    assert "access" not in response.json()
+
+
 def test_the_admin_sign_in_is_locked_by_failures_on_the_applicants_sign_in(officer, settings):
     settings.LOGIN_MAX_FAILURES = 3
     api = APIClient()
