@@ -65,3 +65,22 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError):
             return domain_error_page(request, exception)
         return None
+
+
+class PersonalDataNotStoredMiddleware:
+    """Answers that can carry personal data are never kept by a browser or a shared cache:
+    every answer to someone signed in (a session or a bearer token), and everything under
+    /api/ and /admin/, unless the view chose a policy itself (the public availability does)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        signed_in = (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+        if signed_in or request.path.startswith(("/api/", "/admin/")):
+            response["Cache-Control"] = "private, no-store"
+        return response
