@@ -16,7 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from applicants import identity, services, staff_sign_in
-from applicants.models import Document, Fee, User
+from applicants.models import Document, Fee, StaffIdentity, User
+from core.audit import log_action
 from core.errors import DomainError
 from core.web import form_error
 
@@ -165,3 +166,45 @@ class FeeAdmin(admin.ModelAdmin):
             legal_basis=obj.legal_basis,
         )
         obj.pk = saved.pk
+
+
+class StaffIdentityForm(forms.ModelForm):
+    nik = forms.CharField(label=_("NIK"), max_length=40)  # typed with spaces, as on the KTP
+    kk_number = forms.CharField(label=_("family card (KK) number"), max_length=40, required=False)
+
+    class Meta:
+        model = StaffIdentity
+        fields = ["user", "nik", "kk_number"]
+
+    def clean_nik(self):
+        return typed(identity.check_nik, self.cleaned_data["nik"])
+
+    def clean_kk_number(self):
+        return typed(identity.check_kk, self.cleaned_data["kk_number"])
+
+
+@admin.register(StaffIdentity)
+class StaffIdentityAdmin(admin.ModelAdmin):
+    """A superuser records who each officer is (separation of duties: workflow.conflict_of_interest)."""
+
+    form = StaffIdentityForm
+    list_display = ["user"]
+    search_fields = ["user__email", "user__full_name"]
+    autocomplete_fields = ["user"]
+
+    def _superuser(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = _superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        log_action(None, request.user, "staff_identity_recorded", public=False, data={"user": obj.user_id})

@@ -373,3 +373,23 @@ class Fee(models.Model):
 
     def __str__(self):
         return f"{self.get_product_display()}: Rp{self.amount:,}".replace(",", ".")
+
+
+class StaffIdentity(models.Model):
+    """Who a staff account is as a citizen, entered by a superuser: the NIK and family card
+    that tie the officer to applications they must not act on (separation of duties)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_identity")
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    kk_number = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("staff identity")
+        verbose_name_plural = _("staff identities")
+        constraints = [
+            stored_form("staffidentity", "nik", identity.NIK_PATTERN, blank=False),
+            stored_form("staffidentity", "kk_number", identity.KK_PATTERN),
+        ]
+
+    def __str__(self):
+        return str(self.user)

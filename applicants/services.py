@@ -153,6 +153,7 @@ def _prepare_update(application: Application, actor: User, data: dict) -> tuple[
     if by_staff:
         if not actor.has_perm("applicants.change_application"):
             raise DomainError("permission_denied", _("You may not correct applications."), status=403)
+        workflow.refuse_conflict(application, actor)
         if application.status not in STAFF_CORRECTION_STATUSES:
             raise _not_editable(application)
     else:
@@ -284,6 +285,7 @@ def _document_store(*, application, actor, kind, processed: uploads.ProcessedFil
     if on_behalf:
         if not actor.has_perm("applicants.add_document") or application.status not in STAFF_CORRECTION_STATUSES:
             raise DomainError("permission_denied", _("You may not upload documents for this application."), status=403)
+        workflow.refuse_conflict(application, actor)
     elif application.status not in OWNER_BIODATA_STATUSES and not (
         application.status in OWNER_REPLACE_REJECTED_STATUSES and current and current.status == DocumentStatus.REJECTED
     ):
@@ -353,6 +355,7 @@ def document_review(*, document: Document, actor: User, accepted: bool, reason: 
         message = _("Tell the applicant why the document is rejected.")
         raise DomainError("reason_required", message, fields={"reason": [message]})
     application = _lock(document.application)
+    workflow.refuse_conflict(application, actor)
     document = Document.objects.select_for_update().get(pk=document.pk)
     old = document.status
     document.status = DocumentStatus.ACCEPTED if accepted else DocumentStatus.REJECTED

@@ -7,13 +7,17 @@ row (`core.states`). Callers hold the application's row lock, inside a use case.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applicants.models import Application
+from applicants.models import Application, StaffIdentity
 from applicants.models import ApplicationStatus as S
 from core.audit import register_labels
+from core.errors import DomainError
 from core.outbox import deliver
 from core.states import Machine, Move, move
 
@@ -84,12 +88,72 @@ register_labels(
 )
 
 
+def _same_name(a: str, b: str) -> bool:
+    def normal(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", name or "").casefold().replace(".", " ").split())
+
+    return bool(normal(a)) and normal(a) == normal(b)
+
+
+def conflict_of_interest(application: Application, actor) -> bool:
+    """Whether this staff member is too close to the application to act on it as an officer.
+
+    Separation of duties: an officer never works on an application that is their own account's,
+    is for themselves (the application's NIK is the NIK recorded in their StaffIdentity), is for
+    someone on their family card (same KK number), or names them as parent or guardian (the
+    guardian's NIK is theirs, or the mother's or father's name is their account's full name:
+    the biodata holds parents' names only, so a namesake is refused too, and another officer
+    takes the case). Someone with no StaffIdentity is tied to applications by the account only.
+    """
+    if actor is None or not actor.pk:
+        return False
+    if actor.pk == application.owner_id:
+        return True
+    if _same_name(application.mother_name, actor.full_name) or _same_name(application.father_name, actor.full_name):
+        return True
+    me = StaffIdentity.objects.filter(user_id=actor.pk).first()
+    if me is None:
+        return False
+    return bool(
+        application.nik == me.nik
+        or application.guardian_nik == me.nik
+        or (me.kk_number and application.kk_number == me.kk_number)
+    )
+
+
+def _as_applicant(move: Move, application: Application, actor) -> bool:
+    return APPLICANT in move.who and actor is not None and actor.pk == application.owner_id
+
+
 def may(move: Move, application: Application, actor) -> bool:
     if actor is None:
         return SYSTEM in move.who
-    if APPLICANT in move.who and actor.pk == application.owner_id:
+    if _as_applicant(move, application, actor):
         return True
+    if conflict_of_interest(application, actor):
+        return False
     return bool(actor.is_active and actor.is_staff and any(actor.has_perm(p) for p in move.who if "." in p))
+
+
+def conflict_error() -> DomainError:
+    return DomainError(
+        "conflict_of_interest",
+        _("You may not act on this application: it is your own or a family member's. Ask a colleague."),
+        status=403,
+    )
+
+
+def refuse_conflict(application: Application, actor) -> None:
+    """Raise `conflict_of_interest` if this staff member is too close to the application
+    (for steps outside the state machine too: document review, corrections, travel bans)."""
+    if actor is not None and actor.is_staff and conflict_of_interest(application, actor):
+        raise conflict_error()
+
+
+def _refuse_conflicted_move(name: str, application: Application, actor) -> None:
+    # The owner acting as the applicant (submit, book, withdraw) is no conflict.
+    if not _as_applicant(MOVES[name], application, actor):
+        refuse_conflict(application, actor)
 
 
 MACHINE = Machine("application", MOVES, public=True, authorise=may, timeline=lambda application: application.pk)
@@ -102,6 +166,7 @@ def available(application: Application, actor) -> list[str]:
 
 def check(name: str, application: Application, actor) -> Move:
     """Raise the DomainError that `transition` would, without changing anything."""
+    _refuse_conflicted_move(name, application, actor)
     return MACHINE.check(application, name, actor)
 
 
@@ -109,6 +174,7 @@ def transition(
     application: Application, name: str, actor, *, reason: str = "", data: dict | None = None, public: bool = True
 ) -> Application:
     """Make a move on the locked application, in the caller's transaction, with its audit row."""
+    _refuse_conflicted_move(name, application, actor)
     MACHINE.move(application, name, actor, reason=reason, data=data, public=public)
     if public and settings.CELERY_TASK_ALWAYS_EAGER:
         # No broker and no beat (a developer's machine): tell the applicant right away.

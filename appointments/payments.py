@@ -44,6 +44,9 @@ def payment_record(
         raise DomainError("unknown_billing_code", _("No bill has this billing code."), status=404)
     ntpn = ntpn.strip().upper()
     application = locks.lock(Application.objects, found.application_id)
+    # A staff member never records a payment for their own or a family member's application;
+    # refused before anything is stored (the gateway, actor None, is no person).
+    workflow.refuse_conflict(application, actor)
     replay = payments.payment_replay(ntpn=ntpn, bill=found)
     if replay is not None:
         return replay

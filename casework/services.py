@@ -133,6 +133,7 @@ def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) 
         message = _("Please give a reason.")
         raise DomainError("reason_required", message, fields={"reason": [message]})
     application = _lock(flag.application)
+    workflow.refuse_conflict(application, actor)
     flag = locks.lock(TravelBanFlag.objects, flag.pk)
     if flag.status != FlagStatus.OPEN:
         raise DomainError("already_decided", _("This match has already been decided."), status=409)
