@@ -27,10 +27,23 @@ class ReconcileForm(forms.Form):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["ntpn", "bill", "amount", "channel", "paid_at", "source", "outcome", "case", "received_at"]
-    list_filter = ["outcome", "case", "source", "channel"]
+    # Who recorded a payment by hand is shown to a supervisor: the source filter separates
+    # staff reconciliation from the gateway's notices.
+    list_display = [
+        "ntpn",
+        "bill",
+        "amount",
+        "channel",
+        "paid_at",
+        "source",
+        "recorded_by",
+        "outcome",
+        "case",
+        "received_at",
+    ]
+    list_filter = ["source", "outcome", "case", "channel"]
     search_fields = ["=ntpn", "=bill__code", "=bill__application__number"]
-    list_select_related = ["bill"]
+    list_select_related = ["bill", "recorded_by"]
     readonly_fields = [f.name for f in Payment._meta.fields]
     actions = ["mark_refunded"]
     change_list_template = "admin/billing/payment/change_list.html"

@@ -9,7 +9,7 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = ["ntpn", "ntb", "channel", "amount", "paid_at", "source", "outcome", "case", "note"]
+    fields = ["ntpn", "ntb", "channel", "amount", "paid_at", "source", "recorded_by", "outcome", "case", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -105,8 +105,14 @@ class Payment(models.Model):
     source = models.CharField(_("source"), max_length=16, choices=PaymentSource.choices, default=PaymentSource.GATEWAY)
     outcome = models.CharField(_("outcome"), max_length=12, choices=PaymentOutcome.choices)
     case = models.CharField(_("why not applied"), max_length=20, choices=PaymentCase.choices, blank=True)
+    # The staff member who recorded it from an NTPN (None for the gateway's notice).
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 

@@ -90,3 +90,27 @@ def test_a_reminder_is_sent_once_before_the_deadline_through_the_outbox(booking,
         .count()
         == 1
     )
+
+
+def test_a_supervisor_sees_who_recorded_a_payment_by_its_ntpn(officer_client, officer, booking, client):
+    officer_client.post(
+        "/admin/billing/payment/reconcile/",
+        {
+            "billing_code": booking.bill.code,
+            "ntpn": "A1B2C3D4E5F6G7H8",
+            "channel": "teller",
+            "amount": booking.bill.amount,
+            "paid_at": localtime(booking.bill.issued_at).strftime("%Y-%m-%d %H:%M"),
+            "note": "struk",
+        },
+    )
+    payment = Payment.objects.get()
+    assert payment.recorded_by == officer
+    supervisor = StaffFactory(role="supervisor")
+    sign_in(client, supervisor)
+    listing = client.get("/admin/billing/payment/?source__exact=reconciliation").content.decode()
+    assert "A1B2C3D4E5F6G7H8" in listing and officer.email in listing
+    assert "A1B2C3D4E5F6G7H8" not in client.get("/admin/billing/payment/?source__exact=gateway").content.decode()
+    page = client.get(f"/admin/billing/payment/{payment.pk}/change/")
+    assert officer.email in page.content.decode()
+    assert "recorded_by" not in page.context["adminform"].form.fields  # shown, never editable
