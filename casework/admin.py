@@ -276,7 +276,16 @@ class IssuanceAdmin(NumberSearch, ReadOnlyAdmin):
 
 @admin.register(TravelBanFlag)
 class TravelBanFlagAdmin(ReadOnlyAdmin):
-    list_display = ["application", "ban", "matched_on", "status", "decided_by", "decided_at"]
+    list_display = [
+        "application",
+        "ban",
+        "matched_on",
+        "status",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+    ]
     list_filter = ["status"]
 
 

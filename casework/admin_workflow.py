@@ -16,7 +16,7 @@ from applicants import workflow
 from applicants.models import Application
 from appointments.services import application_cancel
 from casework import services as casework
-from casework.models import CollectorRelation, Recommendation, TravelBanFlag
+from casework.models import CollectorRelation, FlagStatus, Recommendation, TravelBanFlag
 from core.errors import DomainError
 from core.web import flash_refusal
 from queueing.services import application_check_in
@@ -140,10 +140,13 @@ def flag_decision_view(request, application_id, flag_id):
     form = FlagDecisionForm(request.POST)
     if form.is_valid():
         try:
-            casework.travel_ban_decide(
+            flag = casework.travel_ban_decide(
                 flag=flag, actor=request.user, uphold=form.cleaned_data["uphold"], reason=form.cleaned_data["reason"]
             )
-            messages.success(request, _("Decision recorded."))
+            if flag.status == FlagStatus.PROPOSED:
+                messages.success(request, _("Clearance proposed. A second supervisor must confirm it."))
+            else:
+                messages.success(request, _("Decision recorded."))
         except DomainError as exc:
             flash_refusal(request, exc)
     else:

@@ -111,6 +111,7 @@ class TravelBan(models.Model):
 
 class FlagStatus(models.TextChoices):
     OPEN = "open", _("Waiting for a supervisor")
+    PROPOSED = "proposed", _("Clearance proposed: waiting for a second supervisor")
     CLEARED = "cleared", _("Cleared: not the same person")
     UPHELD = "upheld", _("Upheld: the ban applies")
 
@@ -122,6 +123,17 @@ class TravelBanFlag(models.Model):
     ban = models.ForeignKey(TravelBan, on_delete=models.PROTECT, related_name="flags")
     matched_on = models.CharField(_("matched on"), max_length=20)
     status = models.CharField(_("status"), max_length=8, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    # Clearing takes two supervisors (four eyes): the first proposes, another confirms.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("clearance proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("clearance proposed"), null=True, blank=True)
+    proposal_reason = models.CharField(_("reason for the proposed clearance"), max_length=300, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

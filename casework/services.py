@@ -125,7 +125,14 @@ def travel_ban_add(
 
 @locks.use_case
 def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) -> TravelBanFlag:
-    """A supervisor's recorded decision: the ban applies (refuse) or it is someone else (clear)."""
+    """A supervisor's recorded decision: the ban applies (refuse) or it is someone else (clear).
+
+    Clearing lets a barred person's passport go ahead, so it takes two supervisors: the first
+    decision "not the same person" only proposes clearance (who, why, when); a different
+    supervisor confirms it. Upholding stays one step: it only stops the application (which a
+    single supervisor may refuse anyway), so a second pair of eyes adds nothing to safety; a
+    second supervisor may also uphold a proposed clearance.
+    """
     if not actor.has_perm("casework.decide_travel_ban"):
         raise DomainError("permission_denied", _("You may not do this."), status=403)
     reason = " ".join((reason or "").split())
@@ -135,8 +142,22 @@ def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) 
     application = _lock(flag.application)
     workflow.refuse_conflict(application, actor)
     flag = locks.lock(TravelBanFlag.objects, flag.pk)
-    if flag.status != FlagStatus.OPEN:
+    if flag.status not in (FlagStatus.OPEN, FlagStatus.PROPOSED):
         raise DomainError("already_decided", _("This match has already been decided."), status=409)
+    if not uphold and flag.status == FlagStatus.OPEN:
+        flag.status = FlagStatus.PROPOSED
+        flag.proposed_by, flag.proposed_at, flag.proposal_reason = actor, timezone.now(), reason
+        flag.save(update_fields=["status", "proposed_by", "proposed_at", "proposal_reason"])
+        log_action(
+            application, actor, "travel_ban_clearance_proposed", reason=reason, public=False, data={"ban": flag.ban_id}
+        )
+        return flag
+    if not uphold and flag.proposed_by_id == actor.pk:
+        raise DomainError(
+            "second_supervisor_required",
+            _("Another supervisor must confirm the clearance you proposed."),
+            status=403,
+        )
     flag.status = FlagStatus.UPHELD if uphold else FlagStatus.CLEARED
     flag.decided_by, flag.decided_at, flag.decision_reason = actor, timezone.now(), reason
     flag.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
@@ -146,7 +167,7 @@ def travel_ban_decide(*, flag: TravelBanFlag, actor, uphold: bool, reason: str) 
         "travel_ban_upheld" if uphold else "travel_ban_cleared",
         reason=reason,
         public=False,
-        data={"ban": flag.ban_id},
+        data={"ban": flag.ban_id, **({"proposed_by": flag.proposed_by_id} if flag.proposed_by_id else {})},
     )
     if uphold and application.status in workflow.MOVES["refuse"].sources:
         workflow.transition(
@@ -216,7 +237,7 @@ def application_approve(*, application: Application, actor, passport_number: str
     application = _lock(application)
     workflow.check("approve", application, actor)
     travel_ban_screen(application)
-    if application.travel_ban_flags.filter(status=FlagStatus.OPEN).exists():
+    if application.travel_ban_flags.filter(status__in=(FlagStatus.OPEN, FlagStatus.PROPOSED)).exists():
         raise DomainError(
             "travel_ban_unresolved",
             _("This applicant matches a travel ban. A supervisor must record a decision first."),

@@ -291,6 +291,8 @@ class TestTravelBan:
         with domain_error("permission_denied"):
             casework.travel_ban_decide(flag=flag, actor=staff[VERIFIER], uphold=False, reason="beda orang")
         casework.travel_ban_decide(flag=flag, actor=staff[SUPERVISOR], uphold=False, reason="NIK salah ketik di surat")
+        second = StaffFactory(role=SUPERVISOR)  # clearing takes a second supervisor
+        casework.travel_ban_decide(flag=flag, actor=second, uphold=False, reason="Dicek dengan Dukcapil")
         assert casework.application_approve(
             application=application, actor=staff[SUPERVISOR], passport_number="X1234567"
         )
