@@ -109,7 +109,7 @@ def test_an_officer_cannot_record_a_payment_by_ntpn_for_a_family_member(client, 
         },
     )
     assert response.status_code == 200
-    assert "family member" in response.content.decode()
+    assert "anggota keluarga Anda" in response.content.decode()  # the refusal, in the staff language
     booking.application.refresh_from_db()
     assert booking.application.status == "booked" and not Payment.objects.exists()
 
