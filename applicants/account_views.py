@@ -29,7 +29,7 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         try:
             limit(request, "register_address")
-            user = services.user_register(
+            email = services.user_register(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
@@ -41,9 +41,8 @@ def register(request):
                 exc.fields["password1"] = exc.fields.pop("password")
             form_error(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! We sent a confirmation link to %(email)s.") % {"email": user.email})
-            return redirect("dashboard")
+            # The same page whether or not the address already had an account: the e-mail says which.
+            return render(request, "registration/register_done.html", {"email": email})
     return render(request, "registration/register.html", {"form": form})
 
 
@@ -54,6 +53,10 @@ def verify_email(request, uidb64, token):
         user = None
     if user is not None and email_verification_token.check_token(user, token):
         services.user_verify_email(user=user)
+        if not request.user.is_authenticated and not user.is_staff:
+            # The one-use link proves the mailbox, as a reset link would: it signs the person in,
+            # so a newcomer goes from the e-mail straight to their applications.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Thank you, your email address is confirmed."))
     else:
         messages.error(request, _("This confirmation link is invalid or has already been used."))

@@ -7,7 +7,8 @@ class ApplicantsConfig(AppConfig):
     verbose_name = _("Applicants and applications")
 
     def ready(self):
-        from applicants import notifications, workflow  # noqa: F401 - the workflow labels its moves
+        # The workflow labels its moves; credentials and security_events connect their signals.
+        from applicants import credentials, notifications, security_events, workflow  # noqa: F401
         from core.audit import register_labels, register_value_labels
         from core.outbox import register_composer
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from applicants.models import User
 from core.errors import DomainError
+from core.security_log import email_digest, security_event
 
 # Counters survive a Redis outage in process memory (core/cache.py).
 cache = ConnectionProxy(caches, "counters")
@@ -76,13 +77,16 @@ def begin(email: str, address: str) -> None:
     limit, lockout = settings.LOGIN_MAX_FAILURES, settings.LOGIN_LOCKOUT_SECONDS
     pair, account = _digest(email, address), _digest(email)
     if _count(f"login:p:{pair}", lockout) > limit:
+        security_event("sign_in_locked", address=address, account=email_digest(email), counter="account_address")
         raise _too_many(lockout)
     if _count(f"login:a:{_digest(address)}", lockout) > limit * ADDRESS_FACTOR:
+        security_event("sign_in_locked", address=address, account=email_digest(email), counter="address")
         raise _too_many(lockout)
     attempts = _count(f"login:u:{account}", ACCOUNT_WINDOW_SECONDS)
     if attempts > settings.LOGIN_ACCOUNT_SLOWDOWN_AFTER and not cache.get(f"login:k:{pair}"):
         pause = settings.LOGIN_ACCOUNT_SLOWDOWN_SECONDS
         if not cache.add(f"login:s:{account}", 1, timeout=pause):
+            security_event("sign_in_slowed", address=address, account=email_digest(email), attempts=attempts)
             raise DomainError(
                 "sign_in_slowed",
                 _("This account has had many sign-in attempts. Please wait %(seconds)s seconds and try again.")

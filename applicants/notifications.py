@@ -4,6 +4,7 @@ of an application says (the outbox's default composer, registered in `apps.py`).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
@@ -37,6 +38,14 @@ def verification_link(user) -> str:
 
 def send_verification_email(user) -> None:
     notify(user, "verify_email", {"link": verification_link(user)})
+
+
+def send_account_exists_notice(user) -> None:
+    """Someone registered with an address that has an account. At most one notice an hour, so
+    repeated attempts cannot flood the owner's mailbox."""
+    if caches["counters"].add(f"account-exists-notice:{user.pk}", 1, timeout=3600):
+        site = settings.SITE_URL
+        notify(user, "account_exists", {"sign_in": site + reverse("login"), "reset": site + reverse("password_reset")})
 
 
 def notify_document_rejected(document) -> None:

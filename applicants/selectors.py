@@ -13,17 +13,29 @@ from django.http import Http404
 from applicants import rules, workflow
 from applicants.models import Application, Document
 from core.models import AuditEntry
+from core.security_log import security_event
 
 
 def applications_of(user) -> QuerySet[Application]:
     return Application.objects.filter(owner=user).order_by("-created_at")
 
 
+def _not_found(user, model, pk) -> Http404:
+    """404 either way; when the object exists (someone else's), the attempt is a security event."""
+    try:
+        exists = model.objects.filter(pk=pk).exists()
+    except (ValidationError, ValueError, TypeError):
+        exists = False
+    if exists:
+        security_event("object_access_refused", user=user, object=model._meta.label, object_id=pk)
+    return Http404()
+
+
 def application_of(user, application_id) -> Application:
     try:
         return Application.objects.select_related("owner").get(pk=application_id, owner=user)
     except (Application.DoesNotExist, ValidationError, ValueError, TypeError):  # bad UUIDs too
-        raise Http404 from None
+        raise _not_found(user, Application, application_id) from None
 
 
 def document_of(user, application_id, document_id) -> Document:
@@ -31,18 +43,29 @@ def document_of(user, application_id, document_id) -> Document:
     try:
         return application.documents.get(pk=document_id)
     except (Document.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+        raise _not_found(user, Document, document_id) from None
 
 
 def document_for_download(user, document_id) -> Document:
-    """The owner, or staff allowed to view documents, may fetch the file."""
+    """The owner, or staff allowed to view documents, may fetch the file; every staff view of
+    someone else's document is on the security log."""
     documents = Document.objects.select_related("application")
     if not (user.is_staff and user.has_perm("applicants.view_document")):
         documents = documents.filter(application__owner=user)
     try:
-        return documents.get(pk=document_id)
+        document = documents.get(pk=document_id)
     except (Document.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+        raise _not_found(user, Document, document_id) from None
+    if document.application.owner_id != user.pk:
+        security_event(
+            "staff_viewed_document",
+            user=user,
+            level=20,
+            document_id=document.pk,
+            application_id=document.application_id,
+            kind=document.kind,
+        )
+    return document
 
 
 def documents_checklist(application: Application) -> list[dict]:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -26,7 +27,7 @@ from applicants.models import (
     Fee,
     User,
 )
-from applicants.notifications import notify_document_rejected, send_verification_email
+from applicants.notifications import notify_document_rejected, send_account_exists_notice, send_verification_email
 from core import locks
 from core.audit import log_action
 from core.errors import DomainError
@@ -43,7 +44,11 @@ STAFF_CORRECTION_STATUSES = workflow.STAFF_CORRECTION_STATUSES
 
 
 @locks.use_case
-def user_register(*, email: str, password: str, full_name: str, phone: str = "", language: str = "id") -> User:
+def user_register(*, email: str, password: str, full_name: str, phone: str = "", language: str = "id") -> str:
+    """Create the account and e-mail its confirmation link; the normalised address.
+
+    A known address gets the same answer (nothing says whether an account exists) and its
+    owner gets an e-mail instead: someone tried to register with it, sign in or reset."""
     email = User.objects.normalize_email(email)
     errors: dict[str, list[str]] = {}
     try:
@@ -64,23 +69,23 @@ def user_register(*, email: str, password: str, full_name: str, phone: str = "",
         raise DomainError(
             "invalid", _("Some of the information is not valid. Please check the marked fields."), fields=errors
         )
-    if User.objects.filter(email=email).exists():
-        raise _email_taken()
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=email, password=password, full_name=full_name, phone=phone, language=language
-            )
-    except IntegrityError:  # the same address registered at the same moment
-        raise _email_taken() from None
-    log_action(None, user, "account_registered", data={"user": user.pk}, public=False)
-    transaction.on_commit(lambda: send_verification_email(user))
-    return user
-
-
-def _email_taken() -> DomainError:
-    message = _("An account with this email address already exists. Sign in, or reset the password if you forgot it.")
-    return DomainError("email_taken", message, status=409, fields={"email": [message]})
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=password, full_name=full_name, phone=phone, language=language
+                )
+        except IntegrityError:  # the same address registered at the same moment
+            existing = User.objects.filter(email=email).first()
+        else:
+            log_action(None, user, "account_registered", data={"user": user.pk}, public=False)
+            transaction.on_commit(lambda: send_verification_email(user))
+            return email
+    make_password(password)  # the same work as creating an account: the time says nothing either
+    if existing is not None:
+        transaction.on_commit(lambda: send_account_exists_notice(existing))
+    return email
 
 
 @locks.use_case

@@ -17,6 +17,8 @@ urlpatterns = [
     path(
         "accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("office/second-factor/enrol/", staff_sign_in.enrol, name="staff_otp_enrol"),
     path("office/second-factor/", staff_sign_in.verify, name="staff_otp_verify"),

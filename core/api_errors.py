@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from core.errors import DomainError
+from core.security_log import security_event
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ def _validation_response(detail) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()
+        if exc.status == 403:
+            security_event("access_refused", request=context.get("request"), code=exc.code)
         response = Response({**error_body(exc.code, exc.message, exc.fields), **exc.extra}, status=exc.status)
         if exc.retry_after:
             response["Retry-After"] = str(exc.retry_after)
@@ -112,6 +115,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.PermissionDenied):
+        security_event("access_refused", request=context.get("request"), code="permission_denied")
     if isinstance(exc, OperationalError):
         # A lock timeout or a dropped connection under load: ask the client to retry
         # rather than answer 500.

@@ -84,3 +84,47 @@ class PersonalDataNotStoredMiddleware:
         if signed_in or request.path.startswith(("/api/", "/admin/")):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class SessionTimeoutMiddleware:
+    """Signed-in browser sessions end after a while without activity and after a fixed time in
+    all: staff after `STAFF_SESSION_IDLE_SECONDS` idle or `STAFF_SESSION_MAX_SECONDS` (a working
+    day), applicants after `APPLICANT_SESSION_IDLE_SECONDS` idle or `SESSION_COOKIE_AGE`. The
+    session records when it started and was last seen; "last seen" is written at most once a
+    minute, so reading pages does not write the session on every request."""
+
+    STARTED, SEEN = "_session_started", "_session_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            self._check(request, user)
+        return self.get_response(request)
+
+    def _check(self, request, user) -> None:
+        import time
+
+        from django.contrib import messages
+        from django.contrib.auth import logout
+
+        from core.security_log import security_event
+
+        now = int(time.time())
+        session = request.session
+        started, seen = session.get(self.STARTED), session.get(self.SEEN)
+        if not isinstance(started, int) or not isinstance(seen, int):
+            session[self.STARTED] = session[self.SEEN] = now
+            return
+        if user.is_staff:
+            idle, longest = settings.STAFF_SESSION_IDLE_SECONDS, settings.STAFF_SESSION_MAX_SECONDS
+        else:
+            idle, longest = settings.APPLICANT_SESSION_IDLE_SECONDS, settings.SESSION_COOKIE_AGE
+        if now - seen > idle or now - started > longest:
+            security_event("session_expired", request=request, level=20, idle=now - seen > idle)
+            logout(request)
+            messages.info(request, _("You were signed out after a while without activity. Please sign in again."))
+        elif now - seen >= 60:
+            session[self.SEEN] = now

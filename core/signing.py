@@ -15,6 +15,7 @@ import time
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.security_log import security_event
 
 TOLERANCE_SECONDS = 300
 _STAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds, ASCII digits only
@@ -32,6 +33,14 @@ def signed_headers(secret: str, body: bytes, timestamp: int | None = None) -> di
 
 def verify(request, secret: str) -> None:
     """Raise a 401 DomainError unless the request carries a fresh, valid signature."""
+    try:
+        _verify(request, secret)
+    except DomainError as exc:
+        security_event("callback_signature_refused", request=request, code=exc.code)
+        raise
+
+
+def _verify(request, secret: str) -> None:
     stamp = request.headers.get("X-Timestamp", "")
     given = request.headers.get("X-Signature", "")
     if not stamp or not given:

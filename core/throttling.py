@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
 from core.errors import DomainError
+from core.security_log import security_event
 
 # Counters survive a Redis outage in process memory (mpaspor/cache.py).
 cache = ConnectionProxy(caches, "counters")
@@ -101,10 +102,17 @@ def hit(scope: str, ident: str) -> int | None:
     return None
 
 
+def _log_trip(request, scope: str, ident: str, wait: int) -> None:
+    # Once per client and window: a script hammering on gets one line, not one per request.
+    if cache.add(f"rl-logged:{scope}:{ident}", 1, timeout=max(int(wait), 1)):
+        security_event("rate_limited", request=request, scope=scope, ident=ident, wait_seconds=int(wait))
+
+
 def enforce(scope: str, ident: str) -> None:
     """Raise the `rate_limited` domain error when `ident` is over its `scope` limit."""
     wait = hit(scope, ident)
     if wait is not None:
+        _log_trip(None, scope, ident, wait)
         raise DomainError(
             "rate_limited",
             _("Too many requests. Please wait %(seconds)s seconds and try again.") % {"seconds": wait},
@@ -146,6 +154,8 @@ class ScopedThrottle(BaseThrottle):
     def allow_request(self, request, view):
         ident = _ident(request, self.scope) or f"a{client_address(request)}"
         self._wait = hit(self.scope, ident)
+        if self._wait is not None:
+            _log_trip(request, self.scope, ident, self._wait)
         return self._wait is None
 
     def wait(self):

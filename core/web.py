@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from core.api_errors import error_body
 from core.errors import DomainError
+from core.security_log import security_event
 
 
 def text_param(params, name: str, *, max_length: int = 200) -> str:
@@ -68,6 +69,7 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    security_event("access_refused", request=request, code="permission_denied")
     return error_page(request, 403, "permission_denied", _("You do not have access to this page."))
 
 
@@ -81,6 +83,8 @@ def server_error(request):
 
 def domain_error_page(request, exc: DomainError):
     """The answer to a refused request outside DRF: the API's JSON shape under /api/, else a page."""
+    if exc.status == 403:
+        security_event("access_refused", request=request, code=exc.code)
     response = error_page(request, exc.status, exc.code, exc.message, exc.fields)
     if exc.retry_after:
         response["Retry-After"] = str(exc.retry_after)

@@ -1,4 +1,5 @@
-"""Accounts over the API: register, sign in (JWT), verify e-mail, reset password."""
+"""Accounts over the API: register, sign in (JWT), renew and end tokens, verify e-mail, change
+and reset the password."""
 
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
@@ -12,14 +13,15 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.serializers import PasswordField, TokenObtainPairSerializer
+from rest_framework_simplejwt.views import TokenObtainPairView
 
-from applicants import login_guard, services
+from applicants import credentials, login_guard, services
 from applicants.models import User
 from applicants.notifications import send_verification_email
 from applicants.tokens import email_verification_token
 from core.errors import DomainError
+from core.security_log import email_digest, security_event
 from core.throttling import client_address, throttle
 
 
@@ -45,27 +47,43 @@ class RegisterIn(serializers.Serializer):
         return attrs
 
 
+class RegisteredOut(serializers.Serializer):
+    email = serializers.EmailField()
+    detail = serializers.CharField()
+
+
 class RegisterView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [throttle("register_address")]
 
-    @extend_schema(request=RegisterIn, responses={201: AccountOut}, tags=["auth"], summary="Create an account")
+    @extend_schema(
+        request=RegisterIn,
+        responses={202: RegisteredOut},
+        tags=["auth"],
+        summary="Create an account (the same answer whether or not the address has one; the e-mail tells)",
+    )
     def post(self, request):
         data = RegisterIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        user = services.user_register(
+        email = services.user_register(
             email=v["email"],
             password=v["password"],
             full_name=v.get("name") or v.get("full_name"),
             phone=v.get("phone", ""),
             language="en" if (get_language() or "").startswith("en") else "id",
         )
-        return Response(AccountOut(user).data, status=status.HTTP_201_CREATED)
+        message = _("We sent a message to %(email)s. Open the link in it to confirm the address.") % {"email": email}
+        return Response({"email": email, "detail": message}, status=status.HTTP_202_ACCEPTED)
 
 
 class EmailTokenObtainSerializer(TokenObtainPairSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As the web's sign-in: a password is taken exactly as typed, spaces included.
+        self.fields["password"] = PasswordField(trim_whitespace=False, max_length=128)
+
     def validate(self, attrs):
         attrs[self.username_field] = User.objects.normalize_email(attrs.get(self.username_field))
         data = super().validate(attrs)
@@ -96,13 +114,72 @@ class TokenView(TokenObtainPairView):
             ) from None
         if email:
             login_guard.succeeded(email, address)
+        security_event("sign_in_succeeded", request=request, account=email_digest(email), level=20, channel="api")
         return response
 
 
-class RefreshView(TokenRefreshView):
-    @extend_schema(tags=["auth"], summary="Renew the access token")
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+class RefreshIn(serializers.Serializer):
+    refresh = serializers.CharField(max_length=2048)
+
+
+class TokenPairOut(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RefreshView(APIView):
+    """Renew: the refresh token presented is used up and a new pair comes back."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=RefreshIn,
+        responses=TokenPairOut,
+        tags=["auth"],
+        summary="Renew the tokens (the refresh token is single-use: keep the new one)",
+    )
+    def post(self, request):
+        data = RefreshIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(credentials.tokens_refresh(raw=data.validated_data["refresh"]))
+
+
+class SignOutView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=RefreshIn, responses={204: None}, tags=["auth"], summary="Sign out: the refresh token stops working"
+    )
+    def post(self, request):
+        data = RefreshIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        credentials.tokens_sign_out(raw=data.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeIn(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class PasswordChangeView(APIView):
+    throttle_classes = [throttle("signin_address")]
+
+    @extend_schema(
+        request=PasswordChangeIn,
+        responses={200: None},
+        tags=["auth"],
+        summary="Change the password (needs the current one; every device is signed out, sign in again)",
+    )
+    def post(self, request):
+        data = PasswordChangeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        credentials.password_change(
+            user=request.user, current=data.validated_data["current_password"], new=data.validated_data["new_password"]
+        )
+        return Response({"detail": _("Your password has been changed. Please sign in again on your other devices.")})
 
 
 class MeView(APIView):

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "applicants.staff_sign_in.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.NulInAddressMiddleware",
     "core.middleware.DomainErrorMiddleware",
@@ -130,6 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "applicants.passwords.BreachedPasswordValidator"},
+    {"NAME": "applicants.passwords.PortalWordsValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Failed sign-ins per e-mail address and per network address before a cool-down.
@@ -236,11 +240,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+# Tokens are signed with a key of their own: leaking one of SECRET_KEY and this key does not
+# give away the other's power (production requires both, distinct, of 32 characters or more).
+JWT_SIGNING_KEY = env("JWT_SIGNING_KEY", default="dev-only-jwt-signing-key-not-for-production")
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "AUTH_HEADER_TYPES": ("Bearer",),
-    "SIGNING_KEY": SECRET_KEY,
+    "SIGNING_KEY": JWT_SIGNING_KEY,
+    # Each refresh token is used once (applicants/credentials.py renews and blacklists), and
+    # every token carries a digest of the password it was issued under: a changed password
+    # ends access tokens at once and refresh tokens by the blacklist.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "CHECK_REVOKE_TOKEN": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "M-Paspor API",
@@ -304,6 +317,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("POS_POLL_SECONDS", default=900.0),
     },
     "cancel-uncollected": {"task": "casework.tasks.cancel_uncollected", "schedule": 24 * 3600.0},
+    "flush-expired-tokens": {"task": "applicants.tasks.flush_expired_tokens", "schedule": 24 * 3600.0},
     "send-notifications": {
         "task": "core.tasks.send_notifications",
         "schedule": env.float("NOTIFY_INTERVAL_SECONDS", default=10.0),
@@ -312,6 +326,13 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Security defaults that hold in every environment ----------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Browser sessions (core.middleware.SessionTimeoutMiddleware): staff idle out after 15 minutes
+# and end after a working day; applicants idle out after 2 hours (forms are long and uploads slow
+# on a poor network) and end after 7 days. API tokens have their own lifetimes (SIMPLE_JWT).
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=15 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=9 * 3600)
+APPLICANT_SESSION_IDLE_SECONDS = env.int("APPLICANT_SESSION_IDLE_SECONDS", default=2 * 3600)
+SESSION_COOKIE_AGE = env.int("APPLICANT_SESSION_MAX_SECONDS", default=7 * 24 * 3600)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -12,7 +12,12 @@ from tests.helpers import sign_in
 pytestmark = pytest.mark.django_db
 
 
-def test_registering_in_the_browser_signs_the_person_in(client):
+@pytest.mark.django_db(transaction=True)
+def test_registering_in_the_browser_asks_to_open_the_e_mail_whose_link_signs_in(client):
+    import re
+
+    from django.core import mail
+
     response = client.post(
         "/accounts/register/",
         {
@@ -22,11 +27,14 @@ def test_registering_in_the_browser_signs_the_person_in(client):
             "password1": "paspor-aman-2026",
             "password2": "paspor-aman-2026",
         },
-        follow=True,
     )
-    assert response.redirect_chain[-1][0] == "/dashboard/"
+    assert response.status_code == 200 and b"dewi@example.id" in response.content
     assert User.objects.get().email == "dewi@example.id"
-    assert response.context["user"].is_authenticated
+    assert not response.wsgi_request.user.is_authenticated  # the same page for a known address
+    link = re.search(r"http://\S+(/accounts/verify/\S+/\S+/)", mail.outbox[0].body).group(1)
+    landed = client.get(link, follow=True)
+    assert landed.redirect_chain[-1][0] == "/dashboard/"
+    assert landed.context["user"].is_authenticated and User.objects.get().email_verified
 
 
 def test_registration_errors_are_shown_on_the_form_and_create_nothing(client):

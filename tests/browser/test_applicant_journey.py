@@ -1,6 +1,9 @@
 """A new person, on a phone, in Indonesian: from registration to a submitted application."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.utils import translation
 
 from applicants.models import Application, ApplicationStatus, User
@@ -25,8 +28,11 @@ def test_a_new_person_registers_fills_in_uploads_and_submits_in_indonesian(page,
     page.fill("input[name=password1]", "paspor-aman-2026")
     page.fill("input[name=password2]", "paspor-aman-2026")
     page.click("form button.primary")
-    page.wait_for_url("**/dashboard/")
+    page.wait_for_selector("text=dewi.lestari@example.id")  # "check your e-mail"
     assert User.objects.filter(email="dewi.lestari@example.id").exists()
+    link = re.search(r"https?://\S+(/accounts/verify/\S+/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)  # the link in the e-mail signs the newcomer in
+    page.wait_for_url("**/dashboard/")
 
     page.select_option("select[name=relationship]", "self")
     page.click("form[action='/applications/new/'] button")

@@ -318,7 +318,7 @@ class Applicant:
                 "/api/v1/auth/register/",
                 json_body={"email": self.email, "password": self.password, "name": self.name, "phone": self.phone},
             ),
-            201,
+            202,
         )
 
     def confirm_email(self) -> None:
