@@ -83,6 +83,18 @@ REDIS_URL = _required("REDIS_URL")
 if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
     _refuse("REDIS_URL", "must be a redis://, rediss:// or unix:// URL")
 EMAIL_BACKEND = _required("EMAIL_BACKEND")
+# The SMTP relay (base.py reads none of these): named explicitly, TLS unless the operator says no.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+EMAIL_PORT = env.int("EMAIL_PORT", default=465 if EMAIL_USE_SSL else 587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_HOST = _required("EMAIL_HOST")
+    if EMAIL_USE_SSL and EMAIL_USE_TLS:
+        _refuse("EMAIL_USE_TLS", "and EMAIL_USE_SSL cannot both be on")
 SITE_URL = _address("SITE_URL")
 # The simulator is off in production: PT Pos's real endpoint and the key it issued.
 POS_API_URL = _address("POS_API_URL")
