@@ -25,10 +25,15 @@ start_postgres
 start_redis
 
 export DJANGO_SETTINGS_MODULE=mpaspor.settings.production
-export DJANGO_SECRET_KEY="bench-only-$(date +%s)-not-a-secret-0123456789"
-export ALLOWED_HOSTS="127.0.0.1,localhost"
-export PAYMENT_WEBHOOK_SECRET=bench-payment POS_WEBHOOK_SECRET=bench-pos
-export RATE_LIMITS=off SECURE_COOKIES=0 JWT_ACCESS_MINUTES=120 LOG_LEVEL=WARNING
+secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(48))'; }  # 64 random characters
+export DJANGO_SECRET_KEY="$(secret)" JWT_SIGNING_KEY="$(secret)"
+export ALLOWED_HOSTS="127.0.0.1,localhost" SITE_URL="http://127.0.0.1"  # links in e-mails only; none is read
+export PAYMENT_WEBHOOK_SECRET="$(secret)" POS_WEBHOOK_SECRET="$(secret)"
+# Production requires these; the bench sends no e-mail it reads and ships no parcel (PT Pos is a
+# closed loopback port). REDIS_URL comes from start_redis.
+export EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
+export POS_API_URL="http://127.0.0.1:9/pt-pos" POS_API_KEY="$(secret)"
+export DEBUG=false RATE_LIMITS=off SECURE_COOKIES=0 JWT_ACCESS_MINUTES=120 LOG_LEVEL=WARNING
 export PRIVATE_MEDIA_ROOT="$RUN_DIR/private" CONN_MAX_AGE=600
 
 log "migrating and preparing the crowd"

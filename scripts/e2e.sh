@@ -35,12 +35,15 @@ export TMPDIR="$RUN_DIR/tmp"
 secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(48))'; }  # 64 random characters
 E2E_PORT="$(free_port)"
 export DJANGO_SETTINGS_MODULE=mpaspor.settings.production
-export DJANGO_SECRET_KEY="$(secret)" PAYMENT_WEBHOOK_SECRET="$(secret)" POS_WEBHOOK_SECRET="$(secret)"
+export DJANGO_SECRET_KEY="$(secret)" JWT_SIGNING_KEY="$(secret)" PAYMENT_WEBHOOK_SECRET="$(secret)" POS_WEBHOOK_SECRET="$(secret)"
 export ALLOWED_HOSTS="127.0.0.1" SITE_URL="http://127.0.0.1:$E2E_PORT"
 export DEBUG=false SECURE_COOKIES=false  # plain http on loopback; everything else as in production
 export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH="$RUN_DIR/mail"
 export PRIVATE_MEDIA_ROOT="$RUN_DIR/private" STATIC_ROOT="$RUN_DIR/static" LOG_LEVEL=INFO
 export REQUIRE_VERIFIED_EMAIL=true
+# Production requires PT Pos's address and key. This run ships no parcel: the address is a closed
+# loopback port, so a call to PT Pos would answer 503 pos_unavailable rather than reach anything.
+export POS_API_URL="http://127.0.0.1:9/pt-pos" POS_API_KEY="$(secret)"
 # Short deadlines and beat intervals so that expiry and the outbox are seen within seconds.
 export BILL_TTL_SECONDS="${E2E_BILL_TTL:-20}" SWEEP_INTERVAL_SECONDS=2 NOTIFY_INTERVAL_SECONDS=2
 # Production's limits per account stay. Those per network address are sized for many people
@@ -48,8 +51,9 @@ export BILL_TTL_SECONDS="${E2E_BILL_TTL:-20}" SWEEP_INTERVAL_SECONDS=2 NOTIFY_IN
 # 30 seconds) comes from 127.0.0.1, so only those two are raised.
 export RATE_LIMITS="read_address=100000/min,booking_address=100000/hour"
 export E2E_RUN_DIR="$RUN_DIR" E2E_VENV E2E_PORT E2E_REDIS_PORT="$REDIS_PORT" E2E_WEB_WORKERS="${E2E_WEB_WORKERS:-4}"
-for name in DJANGO_SETTINGS_MODULE DJANGO_SECRET_KEY PAYMENT_WEBHOOK_SECRET POS_WEBHOOK_SECRET ALLOWED_HOSTS SITE_URL \
+for name in DJANGO_SETTINGS_MODULE DJANGO_SECRET_KEY JWT_SIGNING_KEY PAYMENT_WEBHOOK_SECRET POS_WEBHOOK_SECRET ALLOWED_HOSTS SITE_URL \
   DEBUG SECURE_COOKIES EMAIL_BACKEND EMAIL_FILE_PATH PRIVATE_MEDIA_ROOT STATIC_ROOT LOG_LEVEL REQUIRE_VERIFIED_EMAIL \
+  POS_API_URL POS_API_KEY \
   BILL_TTL_SECONDS SWEEP_INTERVAL_SECONDS NOTIFY_INTERVAL_SECONDS RATE_LIMITS DATABASE_URL REDIS_URL TMPDIR \
   E2E_RUN_DIR E2E_VENV E2E_PORT E2E_REDIS_PORT E2E_WEB_WORKERS; do
   printf 'export %s=%q\n' "$name" "${!name}"

@@ -1,4 +1,7 @@
-from django.core.management.base import BaseCommand
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from applicants import fees
@@ -6,12 +9,41 @@ from applicants.models import Fee
 from casework.demo import seed_accounts
 from queueing.demo import seed_offices
 
+# Settings modules that are development or tests by design; any other one must say so itself.
+DEVELOPMENT_SETTINGS = ("mpaspor.settings.base", "mpaspor.settings.test")
+
+
+def settings_module() -> str:
+    # Under override_settings (the test suite) settings.SETTINGS_MODULE reads None.
+    return settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+
+
+def demo_data_allowed() -> bool:
+    """Demo accounts have published passwords: only a development or test installation gets them.
+
+    A settings module decides with DEMO_DATA_ALLOWED (production.py: False); one that does not
+    say is allowed only if it is development or test by name, or runs with DEBUG on.
+    """
+    allowed = getattr(settings, "DEMO_DATA_ALLOWED", None)
+    if allowed is not None:
+        return bool(allowed)
+    return settings.DEBUG or settings_module() in DEVELOPMENT_SETTINGS
+
 
 class Command(BaseCommand):
     help = "Load demo data: staff and applicant accounts, offices, sessions, fees. Safe to run again."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        if not demo_data_allowed():
+            raise CommandError(
+                f"seed_demo refused under {settings_module() or 'these settings'}: not a development installation. "
+                "Demo data creates staff accounts with published passwords; load it only with "
+                "mpaspor.settings.base (manage.py's default) or the test settings."
+            )
+        self._seed()
+
+    @transaction.atomic
+    def _seed(self):
         fees.load_pp_45_2024(Fee)
         accounts = seed_accounts()
         offices = seed_offices(days=30)
