@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -27,6 +28,11 @@ def _issuance_context(request, office: Office) -> dict:
 
 def open_data(request, code=None):
     """Public: passports issued per month and product, per office."""
+    picked = request.GET.get("office", "")
+    if code is None and picked:  # the office picker's form: one address per office and year
+        office = get_object_or_404(Office, code=picked[:32])
+        year = reports.report_year(request.GET.get("year"), timezone.localdate())
+        return redirect(f"{reverse('open_data_office', args=[office.code])}?year={year}")
     office = get_object_or_404(Office, code=code) if code else Office.objects.order_by("name").first()
     if office is None:
         raise Http404

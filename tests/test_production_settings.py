@@ -31,6 +31,7 @@ UNDER_TEST = (
     "POS_API_URL",
     "POS_API_KEY",
     "DEBUG",
+    "SECURE_COOKIES",
 )
 
 
@@ -124,6 +125,18 @@ def test_a_missing_or_weak_value_stops_the_boot_and_names_the_variable(valid_env
     assert "ImproperlyConfigured" in booted.stderr and message in booted.stderr, booted.stderr[-2000:]
     if variable.endswith(("_KEY", "_SECRET")) and value and not value.startswith("="):
         assert value not in booted.stderr  # a refused secret is not echoed into the logs
+
+
+def test_cookies_carry_the_host_prefix_whenever_they_are_secure(valid_env):
+    script = [
+        "-c",
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
+    ]
+    secure = _run(script, valid_env)
+    assert secure.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True"], secure.stderr
+    loopback = _run(script, {**valid_env, "SECURE_COOKIES": "false"})
+    assert loopback.stdout.split() == ["sessionid", "csrftoken", "False", "False"], loopback.stderr
 
 
 @pytest.mark.parametrize("module", ["mpaspor.wsgi", "mpaspor.asgi", "mpaspor.celery"])

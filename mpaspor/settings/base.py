@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PersonalDataNotStoredMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
@@ -326,6 +327,23 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Security defaults that hold in every environment ----------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Every HTML page: scripts and styles only from our own files (the templates have no inline
+# script or handler), nothing framed, no plugins. Django's admin and the API docs keep inline
+# styles (their own templates use them); documents served to officers get `sandbox` on top.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 # Browser sessions (core.middleware.SessionTimeoutMiddleware): staff idle out after 15 minutes
 # and end after a working day; applicants idle out after 2 hours (forms are long and uploads slow
 # on a poor network) and end after 7 days. API tokens have their own lifetimes (SIMPLE_JWT).

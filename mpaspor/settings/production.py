@@ -104,6 +104,12 @@ if POS_API_KEY == "dev-pos-key":
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+if SESSION_COOKIE_SECURE:
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for the whole
+    # site and set by this host itself (no Domain): a sibling subdomain cannot plant one.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 # HSTS is sent over https only; a year, subdomains included, unless the operator says otherwise.

@@ -38,5 +38,9 @@ def page(browser, live_server):
     context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844}, base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # The Content-Security-Policy must never have to block anything on our pages.
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert blocked == [], blocked
