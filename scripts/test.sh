@@ -22,6 +22,8 @@ log "the apps import only the layers below them (import-linter)"
 "$VENV/bin/lint-imports" --no-cache >/dev/null || "$VENV/bin/lint-imports" --no-cache
 log "migrations are up to date"
 "$PY" manage.py makemigrations --check --dry-run >/dev/null
+log "dependency audit of requirements.txt (pip-audit)"
+audit_dependencies
 log "pytest"
 "$PY" -m pytest "$@"
 
