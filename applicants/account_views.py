@@ -1,5 +1,6 @@
 """Accounts in the browser: register, confirm e-mail, sign in and out, reset password."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -82,6 +83,11 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        # Links come from SITE_URL, never from the Host header of whoever asked.
+        return {"site_url": settings.SITE_URL}
 
     def form_valid(self, form):
         limit(self.request, "register_address")

@@ -1,6 +1,7 @@
 """Accounts over the API: register, sign in (JWT), renew and end tokens, verify e-mail, change
 and reset the password."""
 
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_str
@@ -250,6 +251,7 @@ class PasswordResetView(APIView):
                 request=request,
                 subject_template_name="registration/password_reset_subject.txt",
                 email_template_name="registration/password_reset_email.html",
+                extra_email_context={"site_url": settings.SITE_URL},
             )
         return Response(status=status.HTTP_202_ACCEPTED)
 

@@ -207,3 +207,22 @@ def test_a_password_reset_in_the_browser_sends_a_link_that_works(client, user, d
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
     client.post(form_url, {"new_password1": "paspor-baru-2026", "new_password2": "paspor-baru-2026"})
     assert client.login(username=user.email, password="paspor-baru-2026")
+
+
+def test_a_password_reset_link_is_built_from_site_url_not_the_host_header(client, user, settings):
+    import re
+
+    from django.core import mail
+
+    settings.SITE_URL = "https://mpaspor.example.go.id"
+    settings.ALLOWED_HOSTS = ["*"]
+    client.post("/accounts/password-reset/", {"email": user.email}, HTTP_HOST="attacker.example")
+    answer = client.post(
+        "/api/v1/auth/password-reset/",
+        {"email": user.email},
+        content_type="application/json",
+        HTTP_HOST="attacker.example",
+    )
+    assert answer.status_code == 202, answer.content
+    links = [re.search(r"\S+/accounts/reset/\S+/", m.body).group(0) for m in mail.outbox]
+    assert len(links) == 2 and all(link.startswith("https://mpaspor.example.go.id/accounts/reset/") for link in links)
