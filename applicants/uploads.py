@@ -220,7 +220,7 @@ def _pdf_active_name(root) -> str | None:
     each indirect object is visited once, so reference cycles end, and the walk gives up
     (pdf_too_complex) past PDF_MAX_OBJECTS.
     """
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     seen: set[tuple[int, int]] = set()
     stack = [root]
@@ -245,8 +245,10 @@ def _pdf_active_name(root) -> str | None:
                         pass
                     else:
                         return str(key)
-                if key in _PDF_TYPE_KEYS and str(_resolved(value)) in PDF_ACTIVE_NAMES:
-                    return str(_resolved(value))
+                if key in _PDF_TYPE_KEYS:
+                    kind = _resolved(value)
+                    if isinstance(kind, NameObject) and kind in PDF_ACTIVE_NAMES:
+                        return str(kind)
                 if isinstance(value, (DictionaryObject, ArrayObject, IndirectObject)):
                     stack.append(value)
         elif isinstance(obj, ArrayObject):
