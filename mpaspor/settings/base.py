@@ -180,6 +180,8 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var"
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DOCUMENT_MAX_PIXELS = env.int("DOCUMENT_MAX_PIXELS", default=40_000_000)
 DOCUMENT_MAX_EDGE = env.int("DOCUMENT_MAX_EDGE", default=2000)
+# A PDF upload is parsed and rebuilt in a child process that is killed after this long.
+PDF_PARSE_SECONDS = env.float("PDF_PARSE_SECONDS", default=10.0)
 # Whole request bodies above this are refused before Django reads them.
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=DOCUMENT_MAX_BYTES + 512 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
