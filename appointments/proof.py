@@ -54,7 +54,7 @@ def proof_pdf(*, application, booking, bill, language: str = "id") -> bytes:
         pdf.set_font("helvetica", "", 11)
         pdf.multi_cell(0, 8, _latin1(value), new_x="LMARGIN", new_y="NEXT")
     qr = io.BytesIO()
-    segno.make(booking.code, error="m").save(qr, kind="png", scale=8, border=2)
+    qr_code(booking.code).save(qr, kind="png", scale=8, border=4)
     qr.seek(0)
     pdf.image(qr, x=150, y=30, w=45)
     pdf.ln(4)
@@ -63,8 +63,14 @@ def proof_pdf(*, application, booking, bill, language: str = "id") -> bytes:
     return bytes(pdf.output())
 
 
+def qr_code(code: str) -> segno.QRCode:
+    """Always a full QR code: for short data segno would pick a Micro QR, which phone cameras
+    and most desk scanners cannot read. The quiet zone is the standard four modules."""
+    return segno.make_qr(code, error="m")
+
+
 def qr_svg(code: str) -> str:
-    return segno.make(code, error="m").svg_inline(scale=6, border=2)
+    return qr_code(code).svg_inline(scale=6, border=4)
 
 
 def pdf_response(*, application, booking, bill):

@@ -106,6 +106,21 @@ def test_the_proof_is_a_pdf_once_paid_and_refused_before(anon, booking):
     assert response.content.startswith(b"%PDF") and b"/Image" in response.content
 
 
+def test_the_proof_pdf_carries_a_full_qr_code_that_a_standard_decoder_reads(anon, booking):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+    from pypdf import PdfReader
+
+    notify(anon, paid(booking.bill))
+    pdf = bearer(booking.application.owner).get(f"/api/v1/applications/{booking.application.pk}/proof/").content
+    [picture] = PdfReader(io.BytesIO(pdf)).pages[0].images
+    [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(picture.data)))
+    assert found.format == zxingcpp.BarcodeFormat.QRCode  # not a Micro QR, which phones cannot read
+    assert found.text == booking.code
+
+
 def test_the_proof_page_shows_the_qr_code_and_booking_code(client, anon, booking):
     notify(anon, paid(booking.bill))
     sign_in(client, booking.application.owner)
