@@ -41,13 +41,13 @@
   });
 })();
 
-// Payment deadline: a live countdown, and the deadline in the phone's own time zone.
+// Payment deadline: a live countdown. The deadline itself stays as the page wrote it, in the
+// office's zone and labelled (WIB, WITA, WIT): a phone's own zone is often set wrong.
 (function () {
   "use strict";
   document.querySelectorAll("time[data-deadline]").forEach(function (el) {
     var deadline = new Date(el.getAttribute("data-deadline"));
     if (isNaN(deadline)) return;
-    el.textContent = deadline.toLocaleString(document.documentElement.lang || undefined, { dateStyle: "long", timeStyle: "short" });
     var out = el.parentNode.querySelector("[data-countdown]");
     function tick() {
       var left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));

@@ -96,3 +96,21 @@ def test_pages_offer_what_the_rules_allow_now_a_booked_application_can_still_be_
     assert "booking/cancel/" not in detail  # a paid place is moved, not cancelled
     api = bearer(application.owner).get(f"/api/v1/applications/{application.pk}/booking/").json()
     assert "proof" in api["actions"] and "cancel_booking" not in api["actions"]
+
+
+def test_in_papua_the_bill_shows_its_times_in_wit_and_says_so(client):
+    import re
+    from zoneinfo import ZoneInfo
+
+    office = make_office(code="jayapura", tz="Asia/Jayapura", issues_electronic=False)
+    slot = make_slot(office, capacity=2, priority_capacity=0)
+    application = ready_application(passport_type="ordinary")
+    booking = committed(appointments.booking_create, application=application, slot=slot, actor=application.owner)
+    sign_in(client, application.owner)
+    page = client.get(f"/applications/{application.pk}/bill/").content.decode()
+    local = booking.bill.expires_at.astimezone(ZoneInfo("Asia/Jayapura"))
+    deadline = re.search(r"<time[^>]*data-deadline[^>]*>([^<]*)</time>", page).group(1)
+    assert deadline.endswith(f"{local:%H:%M} WIT")
+    issued = booking.bill.issued_at.astimezone(ZoneInfo("Asia/Jayapura"))
+    assert f"{issued:%H:%M} WIT" in page
+    assert " WIB<" not in page  # no time on the page in another zone
