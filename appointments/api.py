@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from applicants import selectors as application_selectors
 from appointments import payments, services
 from appointments.proof import pdf_response
-from appointments.selectors import appointment_actions, proof_of
+from appointments.selectors import appointment_actions, booking_preview, proof_of
 from billing.channels import FORFEIT_NOTICE, channels
 from billing.models import Bill, BillStatus, PaymentCase
 from billing.selectors import applied_payment, current_bill
@@ -98,6 +98,62 @@ def _slot(session_id) -> SessionSlot:
         message = _("There is no such session.")
         raise DomainError("invalid", message, fields={"session": [message]})
     return slot
+
+
+class PreviewIn(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1, help_text="A session id from the availability")
+
+
+class PreviewOut(serializers.Serializer):
+    office = serializers.DictField()
+    session = serializers.DictField()
+    moving = serializers.BooleanField(help_text="True when this would move the current appointment (no new fee)")
+    amount = serializers.IntegerField(help_text="Rupiah to pay if booked now (0 when moving)")
+    lines = serializers.ListField(child=serializers.DictField())
+    pay_before = serializers.DateTimeField(allow_null=True, help_text="The deadline the code would have if booked now")
+
+
+class BookingPreviewView(APIView):
+    """What booking a session commits the applicant to, before anything is taken: for the
+    app's confirmation screen (the web shows the same page)."""
+
+    @extend_schema(
+        parameters=[PreviewIn],
+        responses=PreviewOut,
+        tags=["booking"],
+        summary="Preview a booking: office, session, amount and payment deadline; takes nothing",
+    )
+    def get(self, request, application_id):
+        application = application_selectors.application_of(request.user, application_id)
+        data = PreviewIn(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        preview = booking_preview(
+            application, _slot(data.validated_data["session"]), current=active_booking(application)
+        )
+        slot, office = preview["slot"], preview["office"]
+        zone = office.zone
+        return Response(
+            {
+                "office": {
+                    "code": office.code,
+                    "name": office.name,
+                    "address": office.address,
+                    "timezone": office.timezone,
+                },
+                "session": {
+                    "id": slot.pk,
+                    "date": slot.date.isoformat(),
+                    "start": slot.starts_at.astimezone(zone).isoformat(),
+                    "end": slot.ends_at.astimezone(zone).isoformat(),
+                },
+                "moving": preview["moving_from"] is not None,
+                "amount": preview["amount"],
+                "lines": [
+                    {"product": line.product, "label": line.label, "amount": line.amount} for line in preview["lines"]
+                ],
+                "pay_before": preview["pay_before"].astimezone(zone).isoformat() if preview["pay_before"] else None,
+            }
+        )
 
 
 def _current(application) -> Booking:

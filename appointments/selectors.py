@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import workflow
+from applicants.fees import price_of_application
 from applicants.models import ApplicationStatus as S
 from billing.models import BillStatus
 from billing.selectors import current_bill
@@ -13,6 +17,22 @@ from core.errors import DomainError
 from queueing.models import BookingStatus
 from queueing.selectors import active_booking
 from queueing.workflow import BOOKINGS
+
+
+def booking_preview(application, slot, *, current=None, now=None) -> dict:
+    """What the applicant commits to by booking `slot`, shown before the place is taken: the
+    office, day and session (in the office's zone), the amount and the payment deadline the
+    code would have if booked now. Moving an appointment costs nothing more."""
+    now = now or timezone.now()
+    lines = [] if current is not None else price_of_application(application, at=now)
+    return {
+        "slot": slot,
+        "office": slot.office,
+        "moving_from": current,
+        "lines": lines,
+        "amount": sum(line.amount for line in lines),
+        "pay_before": None if current is not None else now + timedelta(seconds=settings.BILL_TTL_SECONDS),
+    }
 
 
 def proof_of(application):

@@ -15,7 +15,7 @@ from applicants import rules
 from applicants import selectors as application_selectors
 from appointments import services
 from appointments.proof import pdf_response, qr_svg
-from appointments.selectors import proof_of
+from appointments.selectors import booking_preview, proof_of
 from billing.channels import FORFEIT_NOTICE, channels
 from billing.selectors import applied_payment, current_bill
 from billing.words import rupiah_in_words
@@ -27,39 +27,42 @@ from queueing import services as places
 from queueing.models import SessionSlot
 
 
-def _default_office(application, offices):
-    for office in offices:
-        if application.province and office.province.lower() == application.province.lower():
-            return office
-    return offices[0] if offices else None
-
-
 @login_required
 def booking_page(request, application_id):
+    """Choose an office, a day and a session; a chosen session is confirmed on a second page
+    (office, day, session, amount, deadline) before the place is taken and the clock starts."""
     application = application_selectors.application_of(request.user, application_id)
     current = selectors.active_booking(application)
     offices = selectors.offices_for(application.passport_type)
+    suggestion = {"office": None, "elsewhere": False, "nearby": []}
     office = next((o for o in offices if o.code == request.GET.get("office")), None)
-    office = office or (current.slot.office if current else _default_office(application, offices))
+    if office is None and current:
+        office = current.slot.office
+    if office is None:
+        suggestion = selectors.office_suggestion(application.province, application.passport_type)
+        office = suggestion["office"]
     status = 200
     if request.method == "POST":
-        limit(request, *BOOKING)
         session = id_param(request.POST, "session")
         slot = SessionSlot.objects.select_related("office").filter(pk=session).first() if session else None
         if slot is None:
             messages.error(request, _("Please choose a session."))
             return redirect(request.get_full_path())
+        priority = request.POST.get("priority") == "1"
+        if request.POST.get("confirm") != "1":
+            preview = booking_preview(application, slot, current=current)
+            context = {"application": application, "preview": preview, "priority": priority}
+            return render(request, "appointments/confirm.html", context)
+        limit(request, *BOOKING)
         office = slot.office
         try:
             if current:
                 places.booking_reschedule(booking=current, slot=slot, actor=request.user)
                 messages.success(request, _("Your appointment has been moved."))
-            else:
-                services.booking_create(
-                    application=application, slot=slot, actor=request.user, priority=request.POST.get("priority") == "1"
-                )
-                messages.success(request, _("The place is yours until the payment deadline. Please pay the fee now."))
-            return redirect("application_detail", application.pk)
+                return redirect("application_detail", application.pk)
+            services.booking_create(application=application, slot=slot, actor=request.user, priority=priority)
+            messages.success(request, _("The place is yours until the payment deadline. Please pay the fee now."))
+            return redirect("bill_page", application.pk)
         except DomainError as exc:
             # The page again, with the refusal's message and status (a full session: the others left).
             messages.error(request, exc.message)
@@ -76,6 +79,7 @@ def booking_page(request, application_id):
             "current": current,
             "offices": offices,
             "office": office,
+            "suggestion": suggestion,
             "days": days,
             "alternatives": []
             if has_places or not office

@@ -30,6 +30,7 @@ urlpatterns = [
     path("offices/", queueing_api.OfficeListView.as_view(), name="api_offices"),
     path("offices/<slug:code>/availability/", queueing_api.AvailabilityView.as_view(), name="api_availability"),
     path(APPLICATION + "booking/", appointments_api.BookingView.as_view(), name="api_booking"),
+    path(APPLICATION + "booking/preview/", appointments_api.BookingPreviewView.as_view(), name="api_booking_preview"),
     path(APPLICATION + "bill/", appointments_api.BillView.as_view(), name="api_bill"),
     path(APPLICATION + "bill/renew/", appointments_api.RenewView.as_view(), name="api_bill_renew"),
     path(APPLICATION + "proof/", appointments_api.ProofView.as_view(), name="api_proof"),

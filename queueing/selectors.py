@@ -125,6 +125,26 @@ def _distance_km(a: Office, b: Office) -> float:
     return 6371 * 2 * math.asin(math.sqrt(h))
 
 
+def office_suggestion(province: str, passport_type: str = "", limit: int = 3) -> dict:
+    """Which office to show first to an applicant from `province`, and why.
+
+    An office in their own province that issues the product is shown as is. When none does
+    (Jayapura issues no e-passports), the nearest office that does is shown, *saying so*, with
+    the other nearest ones: never a silent jump to another island. With no office in the
+    province to measure from, nothing is preselected."""
+    serving = offices_for(passport_type)
+    wanted = (province or "").strip().lower()
+    at_home = [o for o in serving if wanted and o.province.lower() == wanted]
+    if at_home:
+        return {"office": at_home[0], "elsewhere": False, "nearby": []}
+    home = Office.objects.filter(is_active=True, province__iexact=wanted).first() if wanted else None
+    if home is None or home.latitude is None:
+        return {"office": None, "elsewhere": False, "nearby": []}
+    ranked = sorted(serving, key=lambda o: _distance_km(home, o))[:limit]
+    nearby = [{"office": o, "distance_km": round(_distance_km(home, o))} for o in ranked]
+    return {"office": ranked[0] if ranked else None, "elsewhere": bool(ranked), "home": home, "nearby": nearby}
+
+
 def nearest_with_places(office: Office, passport_type: str = "", limit: int = 3) -> list[dict]:
     """Other offices, nearest first, that still have a free session, with their first one."""
     found = []

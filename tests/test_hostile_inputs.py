@@ -105,7 +105,7 @@ def test_the_web_booking_form_with_a_session_that_is_not_a_number_asks_again(cli
     make_slot(office)
     application = ready_application()
     sign_in(client, application.owner)
-    response = client.post(f"/applications/{application.pk}/booking/", {"session": session})
+    response = client.post(f"/applications/{application.pk}/booking/", {"session": session, "confirm": "1"})
     assert response.status_code == 302 and not application.bookings.exists()
     assert "Pilih sesi" in client.get(response["Location"]).content.decode()
 

@@ -19,3 +19,11 @@ def rupiah(amount) -> str:
 @register.simple_tag
 def total(lines) -> int:
     return sum(line.amount for line in lines)
+
+
+@register.filter
+def digit_groups(code, size=4):
+    """A long number in groups of four for reading aloud and typing into a bank's app:
+    `1234 5678 9012 345`. Copying takes the plain number (the page's copy button)."""
+    text = str(code or "")
+    return " ".join(text[i : i + size] for i in range(0, len(text), size))

@@ -58,3 +58,19 @@
     var timer = setInterval(tick, 1000); tick();
   });
 })();
+
+// Copy buttons (the billing code): shown only where the clipboard can be written.
+(function () {
+  "use strict";
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        var label = button.textContent;
+        button.textContent = button.getAttribute("data-copied");
+        setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+  });
+})();

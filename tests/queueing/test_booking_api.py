@@ -166,3 +166,19 @@ def test_booking_attempts_are_rate_limited_per_account(client_for, application, 
         client_for.post(booking_url(application), {"session": slot.pk}, format="json").status_code for _ in range(3)
     ]
     assert codes == [409, 409, 429]
+
+
+def test_the_app_can_preview_a_booking_before_taking_the_place():
+    office = make_office(code="jayapura", tz="Asia/Jayapura")
+    slot = make_slot(office)
+    application = ready_application()
+    api = bearer(application.owner)
+    preview = api.get(f"/api/v1/applications/{application.pk}/booking/preview/", {"session": slot.pk})
+    assert preview.status_code == 200
+    body = preview.json()
+    assert body["office"]["code"] == "jayapura" and body["moving"] is False
+    assert body["amount"] == sum(line["amount"] for line in body["lines"]) > 0
+    assert body["pay_before"].endswith("+09:00") and body["session"]["start"].endswith("+09:00")
+    assert not application.bookings.exists()
+    missing = api.get(f"/api/v1/applications/{application.pk}/booking/preview/", {"session": "x"})
+    assert missing.status_code == 400 and "session" in missing.json()["fields"]
