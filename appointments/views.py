@@ -6,10 +6,10 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from applicants import rules
 from applicants import selectors as application_selectors
@@ -100,6 +100,18 @@ def booking_cancel(request, application_id):
     services.booking_cancel(booking=current, actor=request.user)  # a refusal is the one refusal page
     messages.success(request, _("The booking is cancelled and the place has been released."))
     return redirect("application_detail", application.pk)
+
+
+@login_required
+@require_GET
+def bill_status(request, application_id):
+    """The bill page's own small question, asked every few seconds while it waits for the bank:
+    has the status changed? A few bytes, so a phone can ask it cheaply."""
+    application = application_selectors.application_of(request.user, application_id)
+    bill = current_bill(application)
+    if bill is None:
+        raise Http404
+    return JsonResponse({"code": bill.code, "status": bill.effective_status})
 
 
 @login_required

@@ -114,3 +114,19 @@ def test_in_papua_the_bill_shows_its_times_in_wit_and_says_so(client):
     issued = booking.bill.issued_at.astimezone(ZoneInfo("Asia/Jayapura"))
     assert f"{issued:%H:%M} WIT" in page
     assert " WIB<" not in page  # no time on the page in another zone
+
+
+def test_the_bill_page_can_ask_cheaply_whether_the_status_changed(client, anon, booking):
+    from tests.billing.conftest import notify, paid
+
+    sign_in(client, booking.application.owner)
+    url = f"/applications/{booking.application.pk}/bill/status/"
+    page = client.get(f"/applications/{booking.application.pk}/bill/").content.decode()
+    assert f'data-watch="{url}"' in page and f'href="/applications/{booking.application.pk}/bill/"' in page
+    assert client.get(url).json() == {"code": booking.bill.code, "status": "unpaid"}
+    notify(anon, paid(booking.bill))
+    assert client.get(url).json()["status"] == "paid"
+    assert "private" in client.get(url)["Cache-Control"]
+    stranger = ready_application()
+    sign_in(client, stranger.owner)
+    assert client.get(url).status_code == 404
