@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants import identity, selectors, services, staff_sign_in
 from applicants.models import Document, Fee, StaffIdentity, User
-from core.audit import log_action
+from core.audit import log_action, register_entry_scope
 from core.errors import DomainError
 from core.web import form_error
 
@@ -117,6 +117,9 @@ class AccountChangeForm(UserChangeForm):
     def clean_phone(self):
         return typed(identity.check_phone, self.cleaned_data.get("phone"))
 
+
+# The audit log's admin (core) shows a staff member the entries of their offices' applications.
+register_entry_scope(selectors.audit_entries_visible_to)
 
 # Django admin's own sign-in page, behind everyone's guessing guard.
 admin.site.login_form = staff_sign_in.StaffAuthenticationForm

@@ -7,7 +7,7 @@ lookup for an applicant filters by owner and answers 404 otherwise.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from applicants import rules, workflow
@@ -38,7 +38,9 @@ def document_for_download(user, document_id) -> Document:
     """The owner, or staff allowed to view documents of an application in their offices, may fetch the file."""
     documents = Document.objects.select_related("application")
     if user.is_staff and user.has_perm("applicants.view_document"):
-        documents = visible_through(user, documents, "application")
+        if not sees_every_office(user):
+            in_my_offices = Q(application__in=applications_visible_to(user).values("pk"))
+            documents = documents.filter(in_my_offices | Q(application__owner=user))
     else:
         documents = documents.filter(application__owner=user)
     try:
@@ -132,6 +134,14 @@ def visible_through(user, queryset: QuerySet, path: str) -> QuerySet:
     if sees_every_office(user):
         return queryset
     return queryset.filter(**{f"{path}__in": applications_visible_to(user).values("pk")})
+
+
+def audit_entries_visible_to(user, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """Entries of the applications the staff member may see; entries about no application
+    (quotas, fees, postings) only for those who see every office."""
+    if sees_every_office(user):
+        return queryset
+    return queryset.filter(application_id__in=applications_visible_to(user).values("pk"))
 
 
 def users_visible_to(user, queryset: QuerySet) -> QuerySet:

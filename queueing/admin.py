@@ -183,7 +183,7 @@ class StaffPostingAdmin(admin.ModelAdmin):
     list_display = ["user", "office", "posted_at"]
     list_filter = ["office"]
     search_fields = ["user__email", "user__full_name", "office__code", "office__name"]
-    autocomplete_fields = ["user", "office"]
+    autocomplete_fields = ["user"]  # offices are few: a plain list (and it ignores a bad ?office= initial)
     fields = ["user", "office"]
 
     def _superuser(self, request, obj=None):

@@ -189,3 +189,8 @@ def test_names_and_numbers_are_still_searched_from_the_list(client, officer, boo
     assert listed(client, q="Ayu") == {booking_a.application}
     assert listed(client, q=booking_a.application.number.lower()) == {booking_a.application}
     assert listed(client, q="Bagus") == set()  # another office's
+
+
+def test_the_audit_log_shows_the_entries_of_the_offices_applications_only(client, officer, booking_a, booking_b):
+    entries = listed(client, "/admin/core/auditentry/")
+    assert entries and {e.application_id for e in entries} == {booking_a.application.pk}
