@@ -7,17 +7,19 @@ same audit trail as the web and the API.
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from applicants import identity, services, staff_sign_in
+from applicants import identity, selectors, services, staff_sign_in
 from applicants.models import Document, Fee, StaffIdentity, User
-from core.audit import log_action
+from core.audit import log_action, register_entry_scope
 from core.errors import DomainError
 from core.web import form_error
 
@@ -66,10 +68,58 @@ class NumberSearch:
         return found, duplicates
 
 
+def nik_search_term(term: str) -> str:
+    """The NIK a search term is (its 16 ASCII digits, however typed, as `NumberSearch` reads it), or ""."""
+    code = number_search_term(term)
+    return code if re.fullmatch(r"\d{16}", code) else ""
+
+
+class NikNotInAddress:
+    """A NIK is never searched through the address (`?q=`): URLs end up in server logs and
+    browser history. A changelist asked for one refuses and points to the find-by-NIK form,
+    which posts the NIK instead (ApplicationAdmin.find_by_nik)."""
+
+    def changelist_view(self, request, extra_context=None):
+        if nik_search_term(request.GET.get(SEARCH_VAR, "")):
+            messages.error(
+                request,
+                _("A NIK is not searched from the address bar. Use the “Find by NIK” form on the applications list."),
+            )
+            params = request.GET.copy()
+            del params[SEARCH_VAR]
+            return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
+        return super().changelist_view(request, extra_context)
+
+
+class OfficeScope:
+    """An admin of applicant data shows only the rows of the applications of the offices the
+    staff member is posted to (`selectors.applications_visible_to`): the list, the change
+    page (another office's row is not found) and the actions, which run on this queryset."""
+
+    office_scope = "application"  # the path from the model to its application; "" for Application itself
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not self.office_scope:
+            return selectors.applications_visible_to(request.user, queryset)
+        return selectors.visible_through(request.user, queryset, self.office_scope)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and not selectors.is_posted(request.user):
+            messages.warning(
+                request,
+                _("You are not posted to an office, so no applicant is shown. Ask a superuser to post you."),
+            )
+        return super().changelist_view(request, extra_context)
+
+
 class AccountChangeForm(UserChangeForm):
     def clean_phone(self):
         return typed(identity.check_phone, self.cleaned_data.get("phone"))
 
+
+# The audit log's admin (core) shows a staff member the entries of their offices' applications.
+register_entry_scope(selectors.audit_entries_visible_to)
 
 # Django admin's own sign-in page, behind everyone's guessing guard.
 admin.site.login_form = staff_sign_in.StaffAuthenticationForm
@@ -77,6 +127,8 @@ admin.site.login_form = staff_sign_in.StaffAuthenticationForm
 
 @admin.register(User)
 class UserAdmin(NumberSearch, BaseUserAdmin):
+    """Accounts; staff who do not see every office see only the applicants of their offices."""
+
     form = AccountChangeForm
     search_phones = True
     ordering = ["email"]
@@ -93,6 +145,9 @@ class UserAdmin(NumberSearch, BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
     actions = ["reset_second_factor"]
 
+    def get_queryset(self, request):
+        return selectors.users_visible_to(request.user, super().get_queryset(request))
+
     @admin.action(description=_("Reset the second factor (the person sets up a new authenticator)"))
     def reset_second_factor(self, request, queryset):
         if not request.user.is_superuser:
@@ -103,10 +158,10 @@ class UserAdmin(NumberSearch, BaseUserAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(NumberSearch, admin.ModelAdmin):
+class DocumentAdmin(OfficeScope, NikNotInAddress, NumberSearch, admin.ModelAdmin):
     list_display = ["application", "kind", "status", "uploaded_on_behalf", "created_at"]
     list_filter = ["status", "kind", "uploaded_on_behalf"]
-    search_fields = ["=application__number", "=application__nik"]
+    search_fields = ["=application__number"]
     list_select_related = ["application"]
     # The stored file has no public URL (PrivateStorage): link to the view that checks who asks.
     exclude = ["file"]

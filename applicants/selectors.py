@@ -7,7 +7,7 @@ lookup for an applicant filters by owner and answers 404 otherwise.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from applicants import rules, workflow
@@ -47,10 +47,14 @@ def document_of(user, application_id, document_id) -> Document:
 
 
 def document_for_download(user, document_id) -> Document:
-    """The owner, or staff allowed to view documents, may fetch the file; every staff view of
-    someone else's document is on the security log."""
+    """The owner, or staff allowed to view documents of an application in their offices, may
+    fetch the file; every staff view of someone else's document is on the security log."""
     documents = Document.objects.select_related("application")
-    if not (user.is_staff and user.has_perm("applicants.view_document")):
+    if user.is_staff and user.has_perm("applicants.view_document"):
+        if not sees_every_office(user):
+            in_my_offices = Q(application__in=applications_visible_to(user).values("pk"))
+            documents = documents.filter(in_my_offices | Q(application__owner=user))
+    else:
         documents = documents.filter(application__owner=user)
     try:
         document = documents.get(pk=document_id)
@@ -107,3 +111,64 @@ def owner_actions(application: Application) -> set[str]:
     if workflow.MACHINE.can(application, "withdraw"):
         actions.add("withdraw")
     return actions
+
+
+# Office scope: staff see the applicants of the offices they are posted to
+# (queueing.StaffPosting), never every applicant nationwide. Written with the reverse
+# relations (`postings`, `bookings`), so this layer imports nothing above it.
+ALL_OFFICES = "queueing.view_all_offices"
+
+
+def sees_every_office(user) -> bool:
+    """Superusers and holders of `queueing.view_all_offices` (supervisors) see every office."""
+    return bool(user.is_active and user.is_staff and (user.is_superuser or user.has_perm(ALL_OFFICES)))
+
+
+def posted_office_ids(user) -> list[int]:
+    if not (user.is_active and user.is_staff and user.pk):
+        return []
+    return list(user.postings.values_list("office_id", flat=True))
+
+
+def is_posted(user) -> bool:
+    return sees_every_office(user) or bool(posted_office_ids(user))
+
+
+def applications_visible_to(user, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """The applications a staff member may see: those booked at an office they are posted to.
+
+    An application belongs to the offices of its bookings, except a booking moved to another
+    session (the new booking carries it on). One not yet booked belongs to no office, so only
+    those who see every office see it. A staff member posted nowhere sees none (fail closed).
+    """
+    queryset = Application.objects.all() if queryset is None else queryset
+    if sees_every_office(user):
+        return queryset
+    offices = posted_office_ids(user)
+    if not offices:
+        return queryset.none()
+    # One filter() call: the office and "not moved on" are of the same booking.
+    booked_here = Application.objects.filter(bookings__slot__office_id__in=offices, bookings__moved_to__isnull=True)
+    return queryset.filter(pk__in=booked_here.values("pk"))
+
+
+def visible_through(user, queryset: QuerySet, path: str) -> QuerySet:
+    """Rows (documents, bills, bookings...) whose application, reached by `path`, the staff member may see."""
+    if sees_every_office(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": applications_visible_to(user).values("pk")})
+
+
+def audit_entries_visible_to(user, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """Entries of the applications the staff member may see; entries about no application
+    (quotas, fees, postings) only for those who see every office."""
+    if sees_every_office(user):
+        return queryset
+    return queryset.filter(application_id__in=applications_visible_to(user).values("pk"))
+
+
+def users_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """Accounts owning an application the staff member may see (every account for those who see every office)."""
+    if sees_every_office(user):
+        return queryset
+    return queryset.filter(pk__in=applications_visible_to(user).values("owner_id"))

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from applicants.admin import OfficeScope
 from appointments import payments as receiving
 from billing import payments
 from billing.models import Payment, PaymentOutcome, PaymentSource
@@ -26,7 +27,7 @@ class ReconcileForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(OfficeScope, admin.ModelAdmin):
     # Who recorded a payment by hand is shown to a supervisor: the source filter separates
     # staff reconciliation from the gateway's notices.
     list_display = [

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from applicants.admin import NikNotInAddress, OfficeScope
 from billing.models import Bill, Payment
 
 
@@ -17,10 +18,10 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Bill)
-class BillAdmin(admin.ModelAdmin):
+class BillAdmin(OfficeScope, NikNotInAddress, admin.ModelAdmin):
     list_display = ["code", "application", "amount", "status", "issued_at", "expires_at", "paid_at"]
     list_filter = ["status"]
-    search_fields = ["=code", "=application__number", "=application__nik"]
+    search_fields = ["=code", "=application__number"]
     list_select_related = ["application"]
     readonly_fields = [f.name for f in Bill._meta.fields]
     inlines = [PaymentInline]

@@ -8,13 +8,13 @@ same audit trail as the web and the API.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from applicants import identity, rules, selectors, services
-from applicants.admin import NumberSearch, typed
+from applicants.admin import NikNotInAddress, NumberSearch, OfficeScope, nik_search_term, typed
 from applicants.forms import DocumentUploadForm, ReviewDecisionForm
 from applicants.models import Application, Document
 from casework import services as casework
@@ -58,13 +58,20 @@ class ApplicationAdminForm(forms.ModelForm):
         return data
 
 
+class FindByNikForm(forms.Form):
+    nik = forms.CharField(label=_("NIK"), max_length=40)  # typed with spaces, as on the KTP
+
+
 @admin.register(Application)
-class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
+class ApplicationAdmin(OfficeScope, NikNotInAddress, NumberSearch, ServiceWritesAdmin):
+    office_scope = ""  # the applications themselves
     form = ApplicationAdminForm
     change_form_template = "admin/applicants/application/change_form.html"
+    change_list_template = "admin/applicants/application/change_list.html"
     list_display = ["number", "full_name", "nik", "status", "passport_type", "validity_years", "submitted_at"]
     list_filter = ["status", "passport_type", "reason", "service"]
-    search_fields = ["=number", "=nik", "full_name", "owner__email"]
+    # A NIK is found with the find-by-NIK form (POST), never through `?q=` (NikNotInAddress).
+    search_fields = ["=number", "full_name", "owner__email"]
     readonly_fields = ["number", "owner", "status", "created_at", "submitted_at"]
     list_select_related = ["owner"]
     fieldsets = [
@@ -146,7 +153,8 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
             )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = get_object_or_404(Application, pk=object_id) if object_id else None
+        # Another office's application is not found, as if it did not exist.
+        application = get_object_or_404(self.get_queryset(request), pk=object_id) if object_id else None
         extra_context = extra_context or {}
         if application is not None:
             extra_context.update(
@@ -173,6 +181,11 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
 
         return [
             path(
+                "find-by-nik/",
+                self.admin_site.admin_view(require_POST(self.find_by_nik)),
+                name="applicants_application_find_by_nik",
+            ),
+            path(
                 "<uuid:application_id>/workflow/<slug:move>/",
                 self.admin_site.admin_view(workflow_view),
                 name="applicants_application_workflow",
@@ -194,11 +207,37 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
             ),
         ] + super().get_urls()
 
+    def find_by_nik(self, request):
+        """The applications of a NIK within the staff member's offices, the NIK posted rather than
+        put in the address: one opens its page, several are listed on this response's page."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = FindByNikForm(request.POST)
+        nik = nik_search_term(form.cleaned_data["nik"]) if form.is_valid() else ""
+        back = redirect(reverse("admin:applicants_application_changelist"))
+        if not nik:
+            messages.error(request, _("Type the 16 digits of a NIK."))
+            return back
+        found = list(self.get_queryset(request).filter(nik=nik).select_related("owner"))
+        if not found:
+            messages.warning(request, _("No application with this NIK in your offices."))
+            return back
+        if len(found) == 1:
+            return redirect(reverse("admin:applicants_application_change", args=[found[0].pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Applications with this NIK"),
+            "opts": self.model._meta,
+            "applications": found,
+        }
+        return render(request, "admin/applicants/application/find_by_nik.html", context)
+
     def _back(self, application_id):
         return redirect(reverse("admin:applicants_application_change", args=[application_id]) + "#documents")
 
     def review_document(self, request, application_id, document_id):
-        document = get_object_or_404(Document, pk=document_id, application_id=application_id)
+        documents = selectors.visible_through(request.user, Document.objects.all(), "application")
+        document = get_object_or_404(documents, pk=document_id, application_id=application_id)
         form = ReviewDecisionForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose accept or reject."))
@@ -217,7 +256,7 @@ class ApplicationAdmin(NumberSearch, ServiceWritesAdmin):
         return self._back(application_id)
 
     def upload_document(self, request, application_id):
-        application = get_object_or_404(Application, pk=application_id)
+        application = get_object_or_404(self.get_queryset(request), pk=application_id)
         if not request.user.has_perm("applicants.add_document"):
             raise PermissionDenied
         form = DocumentUploadForm(request.POST, request.FILES)
@@ -255,14 +294,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interview)
-class InterviewAdmin(ReadOnlyAdmin):
+class InterviewAdmin(OfficeScope, ReadOnlyAdmin):
     list_display = ["application", "verifier", "recommendation", "created_at"]
     list_filter = ["recommendation"]
     search_fields = ["=application__number"]
 
 
 @admin.register(Issuance)
-class IssuanceAdmin(NumberSearch, ReadOnlyAdmin):
+class IssuanceAdmin(OfficeScope, NikNotInAddress, NumberSearch, ReadOnlyAdmin):
     list_display = [
         "passport_number",
         "application",
@@ -271,11 +310,11 @@ class IssuanceAdmin(NumberSearch, ReadOnlyAdmin):
         "handed_over_at",
         "collector_name",
     ]
-    search_fields = ["=passport_number", "=application__number", "=application__nik"]
+    search_fields = ["=passport_number", "=application__number"]
 
 
 @admin.register(TravelBanFlag)
-class TravelBanFlagAdmin(ReadOnlyAdmin):
+class TravelBanFlagAdmin(OfficeScope, ReadOnlyAdmin):
     list_display = [
         "application",
         "ban",

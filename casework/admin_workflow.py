@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from applicants import workflow
+from applicants import selectors, workflow
 from applicants.models import Application
 from appointments.services import application_cancel
 from casework import services as casework
@@ -110,7 +110,7 @@ def _run(move: str, application: Application, user, data: dict):
 
 @require_POST
 def workflow_view(request, application_id, move):
-    application = get_object_or_404(Application, pk=application_id)
+    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=application_id)
     back = redirect(reverse("admin:applicants_application_change", args=[application.pk]) + "#workflow")
     if move not in STAFF_MOVES:
         raise PermissionDenied
@@ -136,7 +136,8 @@ class FlagDecisionForm(forms.Form):
 
 @require_POST
 def flag_decision_view(request, application_id, flag_id):
-    flag = get_object_or_404(TravelBanFlag, pk=flag_id, application_id=application_id)
+    flags = selectors.visible_through(request.user, TravelBanFlag.objects.all(), "application")
+    flag = get_object_or_404(flags, pk=flag_id, application_id=application_id)
     form = FlagDecisionForm(request.POST)
     if form.is_valid():
         try:

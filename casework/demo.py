@@ -2,6 +2,7 @@
 
 from applicants.models import User
 from casework.roles import CUSTOMER_SERVICE, ensure_roles
+from queueing.models import StaffPosting
 
 DEMO_PASSWORD = "paspor-demo-2026"  # noqa: S105 - demo data for a local machine
 DEMO_ACCOUNTS = [
@@ -30,3 +31,13 @@ def seed_accounts() -> list[tuple[str, str, str]]:
             user.groups.add(groups[role])
         created.append((email, DEMO_PASSWORD, role or "applicant"))
     return created
+
+
+def post_staff(offices) -> None:
+    """Post the demo staff (not the superuser, who sees everything) to the demo offices, so they
+    see the demo applicant whichever office the applicant books."""
+    for email, _name, role in DEMO_ACCOUNTS:
+        if role not in (None, "superuser"):
+            user = User.objects.get(email=email)
+            for office in offices:
+                StaffPosting.objects.get_or_create(user=user, office=office)

@@ -76,6 +76,8 @@ ROLES = {
             "queueing.change_closure",
             "applicants.add_fee",
             "applicants.change_fee",
+            # Supervisors widen the office scope: they see the applicants of every office.
+            "queueing.view_all_offices",
         ],
     ),
     AUDITOR: (_("Auditor (read only)"), [*_READ, "casework.view_travelban", "casework.view_travelbanflag"]),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.audit import entries_visible_to
 from core.models import AuditEntry
 
 
@@ -12,6 +13,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["=application_id", "actor__email", "action"]
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return entries_visible_to(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

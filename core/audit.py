@@ -48,6 +48,21 @@ def register_value_labels(**readers: Callable[[str], str]) -> None:
     VALUE_LABELS.update(readers)
 
 
+# Which entries a staff member may read in the admin: the applicants app registers its office
+# scope (this layer knows neither offices nor applications).
+ENTRY_SCOPE: list[Callable] = []
+
+
+def register_entry_scope(scope: Callable) -> None:
+    ENTRY_SCOPE[:] = [scope]
+
+
+def entries_visible_to(user, queryset):
+    for scope in ENTRY_SCOPE:
+        queryset = scope(user, queryset)
+    return queryset
+
+
 def action_label(entry: AuditEntry) -> str:
     """What happened, in words for the applicant's timeline."""
     label = str(ACTION_LABELS.get(entry.action, entry.action.replace("_", " ").capitalize()))

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from applicants.admin import OfficeScope
 from delivery.models import DeliveryChoice, Shipment, TrackingEvent
 
 
@@ -15,7 +16,7 @@ class TrackingEventInline(admin.TabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(OfficeScope, admin.ModelAdmin):
     list_display = ["tracking_number", "application", "status", "fee", "created_at", "last_event_at"]
     list_filter = ["status"]
     search_fields = ["=tracking_number", "=application__number"]
@@ -30,7 +31,7 @@ class ShipmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeliveryChoice)
-class DeliveryChoiceAdmin(admin.ModelAdmin):
+class DeliveryChoiceAdmin(OfficeScope, admin.ModelAdmin):
     list_display = ["application", "method", "city", "postal_code", "fee", "updated_at"]
     list_filter = ["method"]
     search_fields = ["=application__number"]

@@ -9,11 +9,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applicants.admin import NumberSearch
+from applicants.admin import NikNotInAddress, NumberSearch, OfficeScope
+from applicants.models import User
+from core.audit import log_action
 from core.errors import DomainError
 from core.web import form_error
 from queueing import services
-from queueing.models import Booking, Closure, Office, QueueTicket, SessionSlot, SessionTemplate
+from queueing.models import Booking, Closure, Office, QueueTicket, SessionSlot, SessionTemplate, StaffPosting
 from queueing.workflow import BOOKINGS
 
 
@@ -103,16 +105,16 @@ class SpecialRescheduleForm(forms.Form):
 
 
 @admin.register(Booking)
-class BookingAdmin(NumberSearch, admin.ModelAdmin):
+class BookingAdmin(OfficeScope, NikNotInAddress, NumberSearch, admin.ModelAdmin):
     list_display = ["code", "application", "slot", "lane", "status", "hold_until", "reschedules_used"]
     list_filter = ["status", "lane", "slot__office"]
-    search_fields = ["=code", "=nik", "=application__number"]
+    search_fields = ["=code", "=application__number"]
     list_select_related = ["application", "slot__office"]
     readonly_fields = [f.name for f in Booking._meta.fields]
     change_form_template = "admin/queueing/booking/change_form.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        booking = Booking.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        booking = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
         extra = {"allowed_moves": BOOKINGS.allowed(booking) if booking else [], **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra)
 
@@ -132,7 +134,8 @@ class BookingAdmin(NumberSearch, admin.ModelAdmin):
         ] + super().get_urls()
 
     def special_reschedule(self, request, booking_id):
-        booking = get_object_or_404(Booking.objects.select_related("slot__office", "application"), pk=booking_id)
+        bookings = self.get_queryset(request).select_related("slot__office", "application")
+        booking = get_object_or_404(bookings, pk=booking_id)
         form = SpecialRescheduleForm(request.POST or None)
         form.fields["session"].queryset = SessionSlot.objects.filter(
             office=booking.slot.office, is_open=True, date__gte=booking.slot.office.local_today()
@@ -161,7 +164,8 @@ class BookingAdmin(NumberSearch, admin.ModelAdmin):
 
 
 @admin.register(QueueTicket)
-class QueueTicketAdmin(admin.ModelAdmin):
+class QueueTicketAdmin(OfficeScope, admin.ModelAdmin):
+    office_scope = "booking__application"
     list_display = ["number", "office", "date", "priority", "checked_in_at", "called_at", "counter"]
     list_filter = ["office", "priority"]
     date_hierarchy = "date"
@@ -169,3 +173,42 @@ class QueueTicketAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(StaffPosting)
+class StaffPostingAdmin(admin.ModelAdmin):
+    """A superuser posts each officer to their office(s): staff see the applicants of those
+    offices only (applicants.selectors.applications_visible_to)."""
+
+    list_display = ["user", "office", "posted_at"]
+    list_filter = ["office"]
+    search_fields = ["user__email", "user__full_name", "office__code", "office__name"]
+    autocomplete_fields = ["user"]  # offices are few: a plain list (and it ignores a bad ?office= initial)
+    fields = ["user", "office"]
+
+    def _superuser(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = _superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data = {"user": obj.user_id, "office": obj.office.code}
+        log_action(None, request.user, "staff_posted", public=False, data=data)
+
+    def delete_model(self, request, obj):
+        data = {"user": obj.user_id, "office": obj.office.code}
+        super().delete_model(request, obj)
+        log_action(None, request.user, "staff_posting_ended", public=False, data=data)
+
+    def delete_queryset(self, request, queryset):
+        for posting in queryset.select_related("office"):
+            self.delete_model(request, posting)

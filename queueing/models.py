@@ -258,3 +258,27 @@ class QueueTicket(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class StaffPosting(models.Model):
+    """An office a staff member is posted to: they see the applicants of that office only.
+
+    A staff member sees nobody's data until posted (fail closed); superusers and holders of
+    `queueing.view_all_offices` see every office (`casework.selectors`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="postings", verbose_name=_("staff member")
+    )
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="postings", verbose_name=_("office"))
+    posted_at = models.DateTimeField(_("posted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staff posting")
+        verbose_name_plural = _("staff postings")
+        ordering = ["office", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "office"], name="one_posting_per_user_and_office")]
+        permissions = [("view_all_offices", _("Can see the applicants of every office"))]
+
+    def __str__(self):
+        return f"{self.user} @ {self.office.code}"

@@ -85,6 +85,27 @@ class StaffFactory(UserFactory):
         if create and extracted:
             obj.groups.add(ensure_roles()[extracted])
 
+    @factory.post_generation
+    def posted_to(obj, create, extracted, **kwargs):
+        """The offices the staff member is posted to (queueing.StaffPosting). Left out, the staff
+        member sees every office (`queueing.view_all_offices`), as tests of other things need;
+        tests of the office scope pass the offices, or [] for a staff member posted nowhere."""
+        if not create:
+            return
+        if extracted is None:
+            from django.contrib.auth.models import Permission
+
+            obj.user_permissions.add(
+                Permission.objects.get(content_type__app_label="queueing", codename="view_all_offices")
+            )
+        else:
+            from queueing.models import StaffPosting
+
+            for office in extracted:
+                StaffPosting.objects.create(user=obj, office=office)
+        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            obj.__dict__.pop(cache, None)
+
 
 ADULT_BORN = date(1990, 8, 17)
 

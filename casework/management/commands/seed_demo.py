@@ -6,7 +6,7 @@ from django.db import transaction
 
 from applicants import fees
 from applicants.models import Fee
-from casework.demo import seed_accounts
+from casework.demo import post_staff, seed_accounts
 from queueing.demo import seed_offices
 
 # Settings modules that are development or tests by design; any other one must say so itself.
@@ -47,6 +47,7 @@ class Command(BaseCommand):
         fees.load_pp_45_2024(Fee)
         accounts = seed_accounts()
         offices = seed_offices(days=30)
+        post_staff(offices)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for email, password, role in accounts:
             self.stdout.write(f"  {role:<18} {email:<28} {password}")
