@@ -99,6 +99,10 @@ def _step_fields(names: list[str]) -> dict[str, forms.Field]:
             field.widget.attrs["autocomplete"] = _AUTOCOMPLETE[name]
         if name in _HELP:
             field.help_text = _HELP[name]
+        choices = list(getattr(field, "choices", None) or [])
+        if choices and choices[0][0] == "":
+            # Django's "---------" reads as a broken page to a newcomer.
+            field.choices = [("", _("Choose…")), *choices[1:]]
     return fields
 
 

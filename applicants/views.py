@@ -1,5 +1,6 @@
 """The applicant's journey in the browser: start, fill in, upload, review, submit."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -143,6 +144,7 @@ def application_documents(request, application_id):
             "checklist": selectors.documents_checklist(application),
             "steps": _steps_context(application, "documents"),
             "actions": selectors.owner_actions(application),
+            "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
         },
         status=status,
     )
@@ -194,6 +196,7 @@ def application_review(request, application_id):
             "price": price_of_application(application),
             "steps": _steps_context(application, "review"),
             "actions": selectors.owner_actions(application),
+            "max_upload_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
         },
         status=status,
     )

@@ -95,3 +95,11 @@
   function schedule() { tries += 1; setTimeout(ask, tries < 30 ? 10000 : 30000); }
   schedule();
 })();
+
+// A form that came back with errors: move focus to the summary at the top, so the person (and
+// a screen reader) starts from the list of what to fix, with links to each field.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+})();

@@ -130,3 +130,14 @@ def test_the_bill_page_can_ask_cheaply_whether_the_status_changed(client, anon, 
     stranger = ready_application()
     sign_in(client, stranger.owner)
     assert client.get(url).status_code == 404
+
+
+def test_in_english_the_bill_names_products_and_channels_in_english(client, anon, booking):
+    from tests.billing.conftest import notify, paid
+
+    notify(anon, paid(booking.bill, channel="mobile_banking"))
+    sign_in(client, booking.application.owner)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/applications/{booking.application.pk}/bill/").content.decode()
+    assert "Ordinary passport, 10 years" in page and "Paspor biasa" not in page
+    assert "Mobile and internet banking" in page and "mobile_banking" not in page
