@@ -304,6 +304,10 @@ class Document(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
     file = models.FileField(_("file"), storage=private_storage, upload_to=document_path, max_length=200)
+    # A small JPEG made at upload for the documents page (a few KB instead of the full photo).
+    thumbnail = models.FileField(
+        _("thumbnail"), storage=private_storage, upload_to=document_path, max_length=200, blank=True
+    )
     content_type = models.CharField(_("content type"), max_length=40)
     original_name = models.CharField(_("original file name"), max_length=200, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"))

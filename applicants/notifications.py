@@ -16,18 +16,25 @@ from applicants.tokens import email_verification_token
 from core.audit import action_label
 from core.outbox import Message, notify
 
+# Steps the applicant took themselves and sees on the page at once: no message each. The
+# submission's message lists every document instead (one summary, not one e-mail per upload).
+QUIET_ACTIONS = {"document_uploaded"}
+
 
 def status_change_message(entry) -> Message | None:
     """Tell the applicant about one step of their application (a public audit entry)."""
+    if entry.action in QUIET_ACTIONS:
+        return None
     application = Application.objects.select_related("owner").filter(pk=entry.application_id).first()
     if application is None:
         return None
     with translation.override(getattr(application.owner, "language", None) or settings.LANGUAGE_CODE):
         label = action_label(entry)
     link = settings.SITE_URL + reverse("application_detail", args=[application.pk])
-    return Message(
-        application.owner, "status_changed", {"application": application, "entry": entry, "label": label, "link": link}
-    )
+    context = {"application": application, "entry": entry, "label": label, "link": link}
+    if entry.action == "submit":
+        context["documents"] = list(application.documents.order_by("created_at"))
+    return Message(application.owner, "status_changed", context)
 
 
 def verification_link(user) -> str:

@@ -317,10 +317,14 @@ def _document_store(*, application, actor, kind, processed: uploads.ProcessedFil
         uploaded_on_behalf=on_behalf,
     )
     document.file.save("upload", ContentFile(processed.content), save=False)
+    if document.is_image:
+        document.thumbnail.save("thumb", ContentFile(uploads.thumbnail_of(processed.content)), save=False)
     try:
         document.save()
     except Exception:
         document.file.storage.delete(document.file.name)
+        if document.thumbnail:
+            document.thumbnail.storage.delete(document.thumbnail.name)
         raise
     log_action(
         application,
@@ -332,8 +336,8 @@ def _document_store(*, application, actor, kind, processed: uploads.ProcessedFil
 
 
 def _delete_file_after_commit(document: Document) -> None:
-    storage, name = document.file.storage, document.file.name
-    transaction.on_commit(lambda: storage.delete(name))
+    storage, names = document.file.storage, [f.name for f in (document.file, document.thumbnail) if f]
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 @locks.use_case

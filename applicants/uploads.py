@@ -147,6 +147,20 @@ def _process_image(data: bytes, name: str) -> ProcessedFile:
     )
 
 
+THUMBNAIL_EDGE = 192  # twice the 96-pixel preview, sharp on a phone's screen
+THUMBNAIL_QUALITY = 70
+
+
+def thumbnail_of(content: bytes) -> bytes:
+    """A small JPEG of a stored (already re-encoded) photo, for previews."""
+    with Image.open(io.BytesIO(content)) as image:
+        image = image.convert("RGB")
+        image.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+    return out.getvalue()
+
+
 def image_quality_warnings(image: Image.Image) -> list[str]:
     """Advice, not refusal: officers see these flags, applicants are asked to check."""
     found = []

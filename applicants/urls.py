@@ -30,4 +30,5 @@ urlpatterns = [
     path(APPLICATION + "review/", views.application_review, name="application_review"),
     path(APPLICATION + "timeline/", views.application_timeline, name="application_timeline"),
     path("documents/<uuid:document_id>/file/", views.document_file, name="document_file"),
+    path("documents/<uuid:document_id>/preview/", views.document_thumbnail, name="document_thumbnail"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from applicants import rules, selectors, services
 from applicants.fees import fees_in_force, price_of_application
-from applicants.files import private_file_response
+from applicants.files import private_file_response, thumbnail_response
 from applicants.forms import STEP_FORMS, STEP_ORDER, STEPS, DocumentUploadForm
 from applicants.models import Relationship
 from core.audit import action_label
@@ -222,3 +222,11 @@ def application_timeline(request, application_id):
 @login_required
 def document_file(request, document_id):
     return private_file_response(selectors.document_for_download(request.user, document_id))
+
+
+@login_required
+def document_thumbnail(request, document_id):
+    document = selectors.document_for_download(request.user, document_id)
+    if not document.is_image:
+        raise Http404
+    return thumbnail_response(document)

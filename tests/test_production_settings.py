@@ -32,6 +32,8 @@ UNDER_TEST = (
     "POS_API_KEY",
     "DEBUG",
     "SECURE_COOKIES",
+    # The browser tests' conftest sets this for the whole test process; a deployment never does.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 

@@ -3,15 +3,17 @@
 from datetime import date
 
 import pytest
+from django.core import mail
 from django.db import DatabaseError, connection, transaction
 from django.test import TestCase
 
-from applicants import workflow
+from applicants import services, workflow
 from casework import services as casework
 from casework.roles import AUDITOR, CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
 from core.models import AuditEntry
+from core.tasks import send_notifications
 from queueing import services as queueing
-from tests.conftest import bearer
+from tests.conftest import attach, bearer
 from tests.factories import StaffFactory, make_office, paid_booking_today
 from tests.helpers import domain_error
 
@@ -321,3 +323,17 @@ class TestTravelBan:
         TravelBan.objects.create(nik=application.nik, full_name="X", authority="police", reference="LP/1")
         with domain_error("travel_ban_unresolved"):
             casework.application_approve(application=application, actor=staff[SUPERVISOR], passport_number="X1234567")
+
+
+def test_uploads_send_no_e_mail_each_and_the_submission_lists_every_document(draft):
+    send_notifications()  # "application started"
+    mail.outbox.clear()
+    for kind in ("ktp", "kk", "birth_certificate"):
+        attach(draft, kind)
+    send_notifications()
+    assert [m.subject for m in mail.outbox] == []  # three uploads of one's own: no message each
+    services.application_submit(application=draft, actor=draft.owner)
+    assert send_notifications() >= 1
+    [message] = mail.outbox
+    for document in draft.documents.all():
+        assert document.get_kind_display() in message.body
