@@ -164,7 +164,7 @@ class DocumentAdmin(OfficeScope, NikNotInAddress, NumberSearch, admin.ModelAdmin
     search_fields = ["=application__number"]
     list_select_related = ["application"]
     # The stored file has no public URL (PrivateStorage): link to the view that checks who asks.
-    exclude = ["file"]
+    exclude = ["file", "thumbnail"]
     readonly_fields = ["stored_file"]
 
     @admin.display(description=_("File"))

@@ -83,6 +83,9 @@ _HELP = {
 }
 
 
+RADIOS_UP_TO = 7
+
+
 def _step_fields(names: list[str]) -> dict[str, forms.Field]:
     fields = forms.fields_for_model(Application, fields=names)
     for name, field in fields.items():
@@ -100,7 +103,14 @@ def _step_fields(names: list[str]) -> dict[str, forms.Field]:
         if name in _HELP:
             field.help_text = _HELP[name]
         choices = list(getattr(field, "choices", None) or [])
-        if choices and choices[0][0] == "":
+        if name == "validity_years":
+            choices = [("", ""), (5, _("5 years")), (10, _("10 years"))]
+        if choices and len(choices) <= RADIOS_UP_TO + 1:
+            # A short list as radio buttons: one tap each, every option in view, nothing hidden in
+            # a picker. Nothing ticked means "not chosen yet" (drafts may be incomplete).
+            field.choices = [choice for choice in choices if choice[0] != ""]
+            field.widget = forms.RadioSelect(choices=field.choices)
+        elif choices and choices[0][0] == "":
             # Django's "---------" reads as a broken page to a newcomer.
             field.choices = [("", _("Choose…")), *choices[1:]]
     return fields

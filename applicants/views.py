@@ -100,6 +100,8 @@ def application_step(request, application_id, step):
             "required": rules.REQUIRED_FIELDS,
             "actions": actions,
             "previous": reverse("application_step", args=[application.pk, STEP_ORDER[index - 1]]) if index else None,
+            # The price of each type and validity while choosing them, not only at review.
+            "fees": fees_in_force().values() if step == "passport" else None,
         },
         status=status,
     )
@@ -173,7 +175,7 @@ def application_review(request, application_id):
             messages.success(
                 request, _("Your application has been submitted. Next: choose an office, a day and a session.")
             )
-            return redirect("application_detail", application.pk)
+            return redirect("booking", application.pk)  # the next thing to do, one tap saved
     sections = [
         {
             "key": key,

@@ -9,7 +9,8 @@ import functools
 
 from django.contrib import admin, messages
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -89,6 +90,11 @@ def domain_error_page(request, exc: DomainError):
     if exc.retry_after:
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+def favicon(request):
+    """Browsers and the admin ask for /favicon.ico whatever the page links: send them the icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @never_cache

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", web.health, name="health"),
+    path("favicon.ico", web.favicon),
     path("", include("queueing.urls")),
     path("", include("appointments.urls")),
     path("", include("casework.urls")),

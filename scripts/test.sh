@@ -25,7 +25,9 @@ log "migrations are up to date"
 log "dependency audit of requirements.txt (pip-audit)"
 audit_dependencies
 log "pytest"
-"$PY" -m pytest "$@"
+# Two processes by default (the machine has two cores): each has its own test database and
+# Redis database (mpaspor/settings/test.py). PYTEST_WORKERS=0 runs everything in this process.
+"$PY" -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
 
 if [ "${E2E:-}" = 1 ] || { [ "${E2E:-}" != 0 ] && [ $# = 0 ]; }; then
   cleanup_run  # the suite's PostgreSQL and Redis are not needed any more

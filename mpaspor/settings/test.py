@@ -6,8 +6,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR
+# Under pytest-xdist each worker has its own test database (pytest-django) and, here, its own
+# Redis database: caches, rate limits and the Celery broker of one worker never meet another's.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw") and os.environ.get("REDIS_URL"):
+    _base, _, _number = os.environ["REDIS_URL"].rpartition("/")
+    os.environ["REDIS_URL"] = f"{_base}/{int(_number or 0) + 1 + int(_WORKER[2:])}"
+
+from .base import *  # noqa: E402, F403
+from .base import BASE_DIR  # noqa: E402
 
 if not os.environ.get("DATABASE_URL"):
     raise RuntimeError("The test suite runs against PostgreSQL: start it with `make test`.")

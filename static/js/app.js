@@ -21,6 +21,12 @@
   }
 
   document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    // Choosing the file is the last step: the upload starts at once, no extra button to find.
+    var chooser = form.querySelector("input[type=file]"), go = form.querySelector("button");
+    if (chooser && go && form.requestSubmit) {
+      go.hidden = true;
+      chooser.addEventListener("change", function () { if (chooser.files.length) form.requestSubmit(); });
+    }
     form.addEventListener("submit", function (event) {
       var input = form.querySelector("input[type=file]");
       if (!input || !input.files.length || !window.FormData || !window.XMLHttpRequest) return;
@@ -102,4 +108,33 @@
   "use strict";
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
+})();
+
+// The waiting-room board: fetch the page every few seconds and swap in the numbers, so the
+// screen stays current; a person reading it (or a screen reader) can pause and resume.
+(function () {
+  var board = document.querySelector("[data-live-board]");
+  if (!board || !window.fetch || !window.DOMParser) return;
+  var region = board.querySelector("[data-live-region]");
+  var button = board.querySelector("button[data-pause]");
+  var seconds = parseInt(board.getAttribute("data-live-board"), 10) || 5;
+  var paused = false, runningLabel = button.textContent;
+  button.parentNode.hidden = false;
+  button.addEventListener("click", function () {
+    paused = !paused;
+    button.textContent = paused ? button.getAttribute("data-paused-label") : runningLabel;
+    button.setAttribute("aria-pressed", paused ? "true" : "false");
+  });
+  button.setAttribute("aria-pressed", "false");
+  setInterval(function () {
+    if (paused || document.hidden) return;
+    fetch(location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-region]");
+        if (fresh && fresh.innerHTML !== region.innerHTML) region.innerHTML = fresh.innerHTML;
+      })
+      .catch(function () {});
+  }, seconds * 1000);
 })();

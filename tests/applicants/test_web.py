@@ -159,7 +159,7 @@ def test_the_review_page_lists_what_is_missing_and_refuses_to_submit(client, use
 def test_a_complete_application_is_submitted_from_the_review_page(client, complete_draft):
     sign_in(client, complete_draft.owner)
     response = client.post(f"/applications/{complete_draft.pk}/review/")
-    assert response["Location"] == f"/applications/{complete_draft.pk}/"
+    assert response["Location"] == f"/applications/{complete_draft.pk}/booking/"  # the next step
     complete_draft.refresh_from_db()
     assert complete_draft.status == "submitted"
 

@@ -4,6 +4,7 @@ import pytest
 
 from applicants.models import Application
 from casework.roles import CUSTOMER_SERVICE, SUPERVISOR, VERIFIER
+from tests.browser.conftest import accessibility_problems
 from tests.factories import StaffFactory, make_office, paid_booking_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,6 +22,7 @@ def authenticator_code(key: str) -> str:
 def move(page, name):
     page.click(f"form[data-move={name}] button[type=submit]")
     page.wait_for_selector(".messagelist")
+    assert accessibility_problems(page) == []
 
 
 def test_an_officer_checks_in_interviews_approves_prints_and_hands_over_in_the_admin(page):
@@ -33,18 +35,26 @@ def test_an_officer_checks_in_interviews_approves_prints_and_hands_over_in_the_a
     officer.groups.add(groups[CUSTOMER_SERVICE], groups[VERIFIER], groups[SUPERVISOR])
 
     page.goto("/admin/login/")
+    assert accessibility_problems(page) == []
     page.fill("input[name=username]", "kepala.seksi@imigrasi.go.id")
     page.fill("input[name=password]", "rahasia-sekali-9")
     page.click("input[type=submit]")
     # The first sign-in sets up the authenticator: the key on the page, a code from it, recovery codes.
     page.wait_for_url("**/office/second-factor/enrol/**")
     key = page.inner_text("code.key")
+    assert accessibility_problems(page) == []
     page.fill("input[name=code]", authenticator_code(key))
     page.click("button.primary")
     assert page.locator("ul.codes li").count() == 10
+    assert accessibility_problems(page) == []
     page.click("a.btn.primary")
     page.wait_for_url("**/admin/")
+    assert accessibility_problems(page) == []
+    for path in ("/admin/applicants/application/", "/office/queue/", f"/board/{office.code}/"):
+        page.goto(path)
+        assert accessibility_problems(page) == []
     page.goto(f"/admin/applicants/application/{booking.application.pk}/change/")
+    assert accessibility_problems(page) == []
 
     move(page, "check_in")
     page.check("input[name=interview-photo_taken]")

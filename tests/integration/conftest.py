@@ -24,7 +24,9 @@ def start_worker(tmp_path, redis_url: str, *, production_like: bool = False):
     quick = ["--pool=solo", "--without-mingle", "--without-gossip", "--without-heartbeat"]
     pool = ["--pool=prefork", "--concurrency=1"] if production_like else quick
     env = {
-        **os.environ,
+        # Not PYTEST_XDIST_WORKER: the URL below is this worker's Redis already; the settings
+        # would move it once more.
+        **{name: value for name, value in os.environ.items() if name != "PYTEST_XDIST_WORKER"},
         "DJANGO_SETTINGS_MODULE": "mpaspor.settings.test",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,
