@@ -196,6 +196,18 @@ class Application(PostalAddress):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(_("application number"), max_length=12, unique=True, default=new_application_number)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    # Assisted mode: customer service started the application with a walk-in applicant, who
+    # agreed to it, and fills it in with them until it is handed over to the applicant's phone.
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started at the counter by"),
+        on_delete=models.PROTECT,
+        related_name="assisted_applications",
+        null=True,
+        blank=True,
+    )
+    assist_consent_at = models.DateTimeField(_("applicant agreed to assistance at"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over to the applicant at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
@@ -255,6 +267,7 @@ class Application(PostalAddress):
             ("decide_application", _("Can approve, refuse or cancel applications")),
             ("issue_passport", _("Can record printing and dispatch of passports")),
             ("hand_over_passport", _("Can hand passports over at the office")),
+            ("assist_applicant", _("Can start and fill in applications with a walk-in applicant")),
         ]
         indexes = [models.Index(fields=["owner", "status"])]
         constraints = [

@@ -28,6 +28,11 @@ def status_change_message(entry) -> Message | None:
     application = Application.objects.select_related("owner").filter(pk=entry.application_id).first()
     if application is None:
         return None
+    if application.assisted_by_id and (
+        application.handed_over_at is None or entry.created_at < application.handed_over_at
+    ):
+        # Steps done with the applicant at the desk: the handover message says it once.
+        return None
     with translation.override(getattr(application.owner, "language", None) or settings.LANGUAGE_CODE):
         label = action_label(entry)
     link = settings.SITE_URL + reverse("application_detail", args=[application.pk])
@@ -72,6 +77,8 @@ ACTION_LABELS = {
     "document_removed": gettext_lazy("Document removed: %(kind)s"),
     "document_accepted": gettext_lazy("Document accepted: %(kind)s"),
     "document_rejected": gettext_lazy("Document rejected: %(kind)s"),
+    "assisted_started": gettext_lazy("Application started with you at the office by customer service"),
+    "assisted_handed_over": gettext_lazy("Application handed over to you to continue on your phone"),
 }
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from applicants import account_views, staff_sign_in, views
+from applicants import account_views, assisted_views, staff_sign_in, views
 
 APPLICATION = "applications/<uuid:application_id>/"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("office/second-factor/enrol/", staff_sign_in.enrol, name="staff_otp_enrol"),
     path("office/second-factor/", staff_sign_in.verify, name="staff_otp_verify"),
+    path("office/assist/", assisted_views.assisted_start, name="assisted_start"),
+    path(APPLICATION + "handover/", assisted_views.assisted_handover, name="assisted_handover"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("applications/new/", views.application_new, name="application_new"),
     path(APPLICATION + "step/<slug:step>/", views.application_step, name="application_step"),

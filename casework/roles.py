@@ -42,6 +42,7 @@ ROLES = {
             "applicants.review_document",
             "core.view_auditentry",
             "applicants.check_in_application",
+            "applicants.assist_applicant",
             "applicants.view_fee",
             "queueing.view_office",
             "queueing.view_sessionslot",

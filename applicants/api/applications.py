@@ -90,7 +90,10 @@ class ApplicationOut(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "submitted_at",
+            "assist_consent_at",
+            "handed_over_at",
         ]
+        read_only_fields = ["assist_consent_at", "handed_over_at"]
 
     def _lines(self, application):
         if not hasattr(application, "_price_lines"):
