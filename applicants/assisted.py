@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -61,7 +63,11 @@ def assisted_start(*, staff: User, full_name: str, email: str, phone: str = "", 
         except identity.IdentityError as exc:
             errors["phone"] = [str(exc)]
     email = User.objects.normalize_email((email or "").strip())
-    if not email or "@" not in email or len(email) > 254:
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    if not email or len(email) > 254:
         errors["email"] = [_("Enter the applicant's own e-mail address: the account is handed over to it.")]
     elif User.objects.filter(email__iexact=email).exists():
         errors["email"] = [

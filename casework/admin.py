@@ -72,10 +72,20 @@ class ApplicationAdmin(OfficeScope, NikNotInAddress, NumberSearch, ServiceWrites
     list_filter = ["status", "passport_type", "reason", "service"]
     # A NIK is found with the find-by-NIK form (POST), never through `?q=` (NikNotInAddress).
     search_fields = ["=number", "full_name", "owner__email"]
-    readonly_fields = ["number", "owner", "status", "created_at", "submitted_at"]
+    readonly_fields = [
+        "number",
+        "owner",
+        "status",
+        "created_at",
+        "submitted_at",
+        "assisted_by",
+        "assist_consent_at",
+        "handed_over_at",
+    ]
     list_select_related = ["owner"]
     fieldsets = [
         (_("Application"), {"fields": ["number", "owner", "status", "created_at", "submitted_at"]}),
+        (_("Assisted at the counter"), {"fields": ["assisted_by", "assist_consent_at", "handed_over_at"]}),
         (
             _("Passport"),
             {

@@ -137,3 +137,11 @@ def test_the_handed_over_application_is_the_applicants_in_the_api(desk):
     [mine] = api.get("/api/v1/applications/").json()
     assert mine["id"] == str(application.pk)
     assert mine["assist_consent_at"] and mine["handed_over_at"]
+
+
+@pytest.mark.parametrize("email", ["", "not-an-address", "a@", "x\x00@example.id", "a" * 250 + "@example.id"])
+def test_a_walk_in_needs_their_own_valid_e_mail_address(desk, email):
+    client, _officer = desk
+    response = _start(client, email=email)
+    assert response.status_code == 400
+    assert not Application.objects.exists()
