@@ -96,8 +96,9 @@ def test_from_registration_to_a_paid_booking_within_the_budget(page, live_server
     phone.tap("form button.primary")
     page.wait_for_url("**/booking/")  # submitted; the office of the applicant's province is shown
     phone.check_page()
-    phone.tap("button.slot.free")
-    page.wait_for_selector("input[name=confirm]", state="attached")
+    with page.expect_navigation(timeout=30_000):
+        phone.tap("button.slot.free")
+    assert page.locator("input[name=confirm]").count() == 1, page.inner_text("main")
     phone.check_page()
     phone.tap("form button.primary.block")
     page.wait_for_url("**/bill/")
