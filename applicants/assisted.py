@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from applicants import identity, workflow
+from applicants import services, workflow
 from applicants.models import Application, User
 from core import locks
 from core.audit import log_action
@@ -53,15 +53,7 @@ def assisted_start(*, staff: User, full_name: str, email: str, phone: str = "", 
     errors: dict[str, list[str]] = {}
     if not consent:
         errors["consent"] = [_("Ask the applicant first, and tick this only if they agree.")]
-    try:
-        full_name = identity.check_person_name(full_name)
-    except identity.IdentityError as exc:
-        errors["full_name"] = [str(exc)]
-    if phone:
-        try:
-            phone = identity.check_phone(phone)
-        except identity.IdentityError as exc:
-            errors["phone"] = [str(exc)]
+    full_name, phone = services.checked_account_details(full_name, phone, errors)
     email = User.objects.normalize_email((email or "").strip())
     try:
         validate_email(email)
@@ -74,9 +66,7 @@ def assisted_start(*, staff: User, full_name: str, email: str, phone: str = "", 
             _("This address already has an account: the applicant signs in on their phone and you help them there.")
         ]
     if errors:
-        raise DomainError(
-            "invalid", _("Some of the information is not valid. Please check the marked fields."), fields=errors
-        )
+        raise services.invalid_details(errors)
     # No password: the applicant chooses one from the handover link, never the officer.
     owner = User.objects.create_user(email=email, password=None, full_name=full_name, phone=phone)
     now = timezone.now()

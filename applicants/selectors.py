@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from applicants import rules, workflow
+from applicants.assisted import assisting
 from applicants.models import Application, Document
 from core.models import AuditEntry
 from core.security_log import security_event
@@ -34,8 +35,6 @@ def _not_found(user, model, pk) -> Http404:
 def application_of(user, application_id) -> Application:
     """The applicant's own application, or one a member of customer service is filling in
     with a walk-in applicant (assisted mode, until it is handed over)."""
-    from applicants.assisted import assisting
-
     try:
         application = Application.objects.select_related("owner").get(pk=application_id)
     except (Application.DoesNotExist, ValidationError, ValueError, TypeError):  # bad UUIDs too

@@ -43,14 +43,9 @@ STAFF_CORRECTION_STATUSES = workflow.STAFF_CORRECTION_STATUSES
 # --- Accounts ---------------------------------------------------------------------------
 
 
-@locks.use_case
-def user_register(*, email: str, password: str, full_name: str, phone: str = "", language: str = "id") -> str:
-    """Create the account and e-mail its confirmation link; the normalised address.
-
-    A known address gets the same answer (nothing says whether an account exists) and its
-    owner gets an e-mail instead: someone tried to register with it, sign in or reset."""
-    email = User.objects.normalize_email(email)
-    errors: dict[str, list[str]] = {}
+def checked_account_details(full_name: str, phone: str, errors: dict) -> tuple[str, str]:
+    """An account holder's name and (optional) mobile number in their stored form; what is
+    wrong goes into `errors` by field. One rule for registration and assisted mode."""
     try:
         full_name = identity.check_person_name(full_name)
     except identity.IdentityError as exc:
@@ -60,15 +55,31 @@ def user_register(*, email: str, password: str, full_name: str, phone: str = "",
             phone = identity.check_phone(phone)
         except identity.IdentityError as exc:
             errors["phone"] = [str(exc)]
+    return full_name, phone
+
+
+def invalid_details(errors: dict) -> DomainError:
+    return DomainError(
+        "invalid", _("Some of the information is not valid. Please check the marked fields."), fields=errors
+    )
+
+
+@locks.use_case
+def user_register(*, email: str, password: str, full_name: str, phone: str = "", language: str = "id") -> str:
+    """Create the account and e-mail its confirmation link; the normalised address.
+
+    A known address gets the same answer (nothing says whether an account exists) and its
+    owner gets an e-mail instead: someone tried to register with it, sign in or reset."""
+    email = User.objects.normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    full_name, phone = checked_account_details(full_name, phone, errors)
     candidate = User(email=email, full_name=full_name, phone=phone)
     try:
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     if errors:
-        raise DomainError(
-            "invalid", _("Some of the information is not valid. Please check the marked fields."), fields=errors
-        )
+        raise invalid_details(errors)
     existing = User.objects.filter(email=email).first()
     if existing is None:
         try:
@@ -318,7 +329,7 @@ def _document_store(*, application, actor, kind, processed: uploads.ProcessedFil
     )
     document.file.save("upload", ContentFile(processed.content), save=False)
     if document.is_image:
-        document.thumbnail.save("thumb", ContentFile(uploads.thumbnail_of(processed.content)), save=False)
+        _save_thumbnail(document, processed.content)
     try:
         document.save()
     except Exception:
@@ -332,6 +343,20 @@ def _document_store(*, application, actor, kind, processed: uploads.ProcessedFil
         "document_uploaded_by_staff" if on_behalf else "document_uploaded",
         data={"kind": kind, "replaced": current is not None},
     )
+    return document
+
+
+def _save_thumbnail(document: Document, content: bytes) -> None:
+    document.thumbnail.save("thumb", ContentFile(uploads.thumbnail_of(content)), save=False)
+
+
+def document_thumbnail_ensure(document: Document) -> Document:
+    """A photo uploaded before previews existed gets its preview on first request; one write,
+    and a second request racing it only makes the same small file again."""
+    if not document.thumbnail:
+        with document.file.open("rb") as stored:
+            _save_thumbnail(document, stored.read())
+        Document.objects.filter(pk=document.pk, thumbnail="").update(thumbnail=document.thumbnail.name)
     return document
 
 

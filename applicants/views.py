@@ -231,4 +231,4 @@ def document_thumbnail(request, document_id):
     document = selectors.document_for_download(request.user, document_id)
     if not document.is_image:
         raise Http404
-    return thumbnail_response(document)
+    return thumbnail_response(services.document_thumbnail_ensure(document))
