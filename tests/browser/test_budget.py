@@ -20,8 +20,10 @@ TAP_BUDGET = 25
 
 
 def test_from_registration_to_a_paid_booking_within_the_budget(page, live_server, tmp_path):
-    office = make_office()
-    make_slot(office, days_ahead=3, capacity=5, priority_capacity=0)
+    # An office code no other test uses: in two full runs the booking page once offered a
+    # session id that did not exist (a hint kept under "jkt-priok" from elsewhere, suspected).
+    office = make_office(code="budget-jkt")
+    slot = make_slot(office, days_ahead=3, capacity=5, priority_capacity=0)
     phone = Phone(page)
 
     page.goto("/")
@@ -96,6 +98,10 @@ def test_from_registration_to_a_paid_booking_within_the_budget(page, live_server
     phone.tap("form button.primary")
     page.wait_for_url("**/booking/")  # submitted; the office of the applicant's province is shown
     phone.check_page()
+    from queueing import hints
+
+    offered = page.get_attribute("button.slot.free", "value")
+    assert offered == str(slot.pk), (offered, slot.pk, hints.cached_document(office.code))
     with page.expect_navigation(timeout=30_000):
         phone.tap("button.slot.free")
     assert page.locator("input[name=confirm]").count() == 1, page.inner_text("main")
