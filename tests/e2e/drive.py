@@ -540,13 +540,20 @@ def wait_remaining(office: str, session: dict, expected: int, timeout: float = 1
 
 # Steps with an e-mail of their own: the subject after "M-Paspor <number>: " is not the step's label.
 OWN_SUBJECTS = {"bill_reminder": "your billing code expires soon"}
+# Steps the applicant took on the page themselves, told once in the submission's e-mail (which
+# lists every document) instead of one e-mail each (applicants.notifications.QUIET_ACTIONS).
+TOLD_AT_SUBMISSION = {"document_uploaded"}
 
 
 def mails_match_timeline(person: Applicant) -> tuple[list[str], list[str]]:
     """(steps without their e-mail, e-mails beyond one per step) for one application.
 
     E-mails that are not about a step (a reminder, where reminders are not steps) are neither."""
-    steps = collections.Counter(OWN_SUBJECTS.get(entry["action"], entry["label"]) for entry in person.timeline())
+    steps = collections.Counter(
+        OWN_SUBJECTS.get(entry["action"], entry["label"])
+        for entry in person.timeline()
+        if entry["action"] not in TOLD_AT_SUBMISSION
+    )
     mailed = collections.Counter(inbox.status_mails(person.number))
     missing = sorted((steps - mailed).elements())
     extra = sorted(label for label in (mailed - steps).elements() if steps[label])
