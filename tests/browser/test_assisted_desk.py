@@ -35,6 +35,7 @@ def test_an_officer_starts_fills_scans_and_hands_over_an_application_at_the_desk
     page.fill("input[name=email]", "ahmad.sobari@example.id")
     page.click("form button.primary")
     # Without the applicant's consent nothing is opened, and the summary says why.
+    page.wait_for_selector("#error-summary")
     assert page.locator("#error-summary").is_visible()
     assert accessibility_problems(page) == []
     assert not Application.objects.exists()

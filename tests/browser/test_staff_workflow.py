@@ -45,6 +45,8 @@ def test_an_officer_checks_in_interviews_approves_prints_and_hands_over_in_the_a
     assert accessibility_problems(page) == []
     page.fill("input[name=code]", authenticator_code(key))
     page.click("button.primary")
+    # The click only starts the navigation: wait for the answer's page before counting on it.
+    page.wait_for_selector("ul.codes li")
     assert page.locator("ul.codes li").count() == 10
     assert accessibility_problems(page) == []
     page.click("a.btn.primary")
