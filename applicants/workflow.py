@@ -45,7 +45,7 @@ HAND_OVER = "applicants.hand_over_passport"
 
 MOVES: dict[str, Move] = {
     "submit": move({S.DRAFT}, S.SUBMITTED, APPLICANT),
-    "book": move({S.SUBMITTED, S.EXPIRED}, S.BOOKED, APPLICANT, CS),
+    "book": move({S.SUBMITTED, S.EXPIRED}, S.BOOKED, APPLICANT, CS, SYSTEM),  # SYSTEM: the quota draw
     "cancel_booking": move({S.BOOKED, S.EXPIRED}, S.SUBMITTED, APPLICANT, CS),
     "expire": move({S.BOOKED}, S.EXPIRED, SYSTEM),
     "pay": move({S.BOOKED, S.EXPIRED}, S.PAID, SYSTEM, "billing.reconcile_payment"),

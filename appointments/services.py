@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from core import locks
 from core.audit import log_action
 from core.errors import DomainError
 from queueing import services as places
-from queueing.models import ACTIVE, Booking, Lane, SessionSlot
+from queueing.models import ACTIVE, Booking, Lane, QuotaRelease, SessionSlot
 from queueing.models import BookingStatus as B
 from queueing.selectors import alternatives_for
 
@@ -59,9 +59,14 @@ def _book(*, application: Application, slot: SessionSlot, actor, priority: bool)
     return book_place(application=application, slot=slot, actor=actor, priority=priority)
 
 
-def book_place(*, application: Application, slot: SessionSlot, actor, priority: bool) -> Booking:
+def book_place(
+    *, application: Application, slot: SessionSlot, actor, priority: bool, through_draw: bool = False
+) -> Booking:
     """Inside a use case: everything that does not depend on the places left comes first
-    (checks, bill, status, audit); the session is locked only to count, at the end."""
+    (checks, bill, status, audit); the session is locked only to count, at the end.
+
+    `through_draw`: the draw or a waitlist offer gives this place (`appointments.draws`):
+    the day's draw rules do not refuse it and it is no hold the account took itself."""
     application = locks.lock(Application.objects.select_related("owner"), application.pk)
     if application.status == S.BOOKED:
         # A hold that lapsed is expired whether or not the sweeper has been by: tidy it now.
@@ -76,10 +81,11 @@ def book_place(*, application: Application, slot: SessionSlot, actor, priority: 
             raise DomainError("permission_denied", _("You may not do this."), status=403)
     else:
         workflow.check("book", application, actor)
-        _check_unpaid_holds(application.owner_id)
-    _check_ready_to_book(application)
+        if not through_draw:
+            _check_unpaid_holds(application.owner_id)
+    check_ready_to_book(application)
     lanes = places.booking_lanes(application, priority)
-    places.slot_check_bookable(slot, application)
+    places.slot_check_bookable(slot, application, through_draw=through_draw)
     bill = paid_bill or billing.bill_issue(application=application)
     booking = places.place_hold(application=application, slot=slot, bill=bill, lanes=lanes, paid=rebooking)
     if rebooking:
@@ -108,7 +114,7 @@ def _check_unpaid_holds(owner_id: int) -> None:
         raise DomainError("too_many_holds_today", message, status=429, retry_after=3600)
 
 
-def _check_ready_to_book(application: Application) -> None:
+def check_ready_to_book(application: Application) -> None:
     if settings.REQUIRE_VERIFIED_EMAIL and not application.owner.email_verified:
         raise DomainError("email_not_verified", _("Please confirm your email address before booking."), status=403)
     problems = rules.submission_problems(
@@ -141,6 +147,17 @@ def _release(booking: Booking, actor=None, reason: str = "") -> None:
     if booking.bill_id:
         billing.bill_close(bill=booking.bill, how="cancel")  # a paid bill stays paid
     places.booking_release(booking=booking, actor=actor, reason=reason)
+    _offer_freed_place(booking)
+
+
+def _offer_freed_place(booking: Booking) -> None:
+    """A place of a drawn day went free: its waitlist is offered it after commit, not the fastest."""
+    from appointments.draws import offer_soon  # the draw builds on these use cases
+
+    slot = booking.slot
+    release = QuotaRelease.objects.filter(office_id=slot.office_id, date=slot.date, drawn_at__isnull=False).first()
+    if release is not None:
+        transaction.on_commit(lambda: offer_soon(release.pk))
 
 
 @locks.use_case
@@ -158,6 +175,7 @@ def _expire(booking: Booking) -> bool:
     booking.refresh_from_db()
     if booking.bill_id:
         billing.bill_close(bill=booking.bill, how="expire")
+    _offer_freed_place(booking)
     application = Application.objects.get(pk=booking.application_id)
     if workflow.MACHINE.can(application, "expire"):
         workflow.transition(application, "expire", None, data=places.describe(booking))

@@ -7,6 +7,7 @@ from applicants.api import applications as app_api
 from applicants.api import auth as auth_api
 from applicants.api import fees as fee_api
 from appointments import api as appointments_api
+from appointments import draw_api
 from casework import api as report_api
 from delivery import api as delivery_api
 from queueing.api import views as queueing_api
@@ -31,6 +32,11 @@ urlpatterns = [
     path("offices/<slug:code>/availability/", queueing_api.AvailabilityView.as_view(), name="api_availability"),
     path(APPLICATION + "booking/", appointments_api.BookingView.as_view(), name="api_booking"),
     path(APPLICATION + "booking/preview/", appointments_api.BookingPreviewView.as_view(), name="api_booking_preview"),
+    path(APPLICATION + "draw-entry/", draw_api.DrawEntryView.as_view(), name="api_draw_entry"),
+    path(APPLICATION + "waitlist/", draw_api.WaitlistView.as_view(), name="api_waitlist"),
+    path(APPLICATION + "waitlist/accept/", draw_api.WaitlistAcceptView.as_view(), name="api_waitlist_accept"),
+    path("draws/<slug:code>/<str:day>/", draw_api.ReleaseView.as_view(), name="api_draw"),
+    path("draws/<slug:code>/<str:day>/entries/", draw_api.ReleaseEntriesView.as_view(), name="api_draw_entries"),
     path(APPLICATION + "bill/", appointments_api.BillView.as_view(), name="api_bill"),
     path(APPLICATION + "bill/renew/", appointments_api.RenewView.as_view(), name="api_bill_renew"),
     path(APPLICATION + "proof/", appointments_api.ProofView.as_view(), name="api_proof"),

@@ -24,6 +24,11 @@ class OfficeKind(models.TextChoices):
     MPP = "mpp", _("Public service mall (MPP)")
 
 
+class OpeningMode(models.TextChoices):
+    DRAW = "draw", _("Draw: everyone who enters in the window has the same chance")
+    RACE = "race", _("Race: first come, first served")
+
+
 def default_working_days():
     return [0, 1, 2, 3, 4]  # Monday to Friday
 
@@ -52,6 +57,14 @@ class Office(models.Model):
         _("daily quota release time"),
         default=time(9, 0),
         help_text=_("Local time at which the day at the end of the horizon opens for booking."),
+    )
+    opening_mode = models.CharField(
+        _("how a released day is given out"), max_length=4, choices=OpeningMode.choices, default=OpeningMode.DRAW
+    )
+    entry_window_minutes = models.PositiveSmallIntegerField(
+        _("draw entry window (minutes)"),
+        default=15,
+        help_text=_("In draw mode, how long after the release time applicants may enter the draw."),
     )
     is_active = models.BooleanField(_("accepting bookings"), default=True)
 
@@ -282,3 +295,110 @@ class StaffPosting(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.office.code}"
+
+
+class QuotaRelease(models.Model):
+    """One office-day given out by a draw: the window, the committed seed and the result.
+
+    The commitment (SHA-256 of the seed) is public from the opening; the seed only once the
+    draw is made (`queueing.draw`). Nothing here is editable by staff: the result is a
+    function of the seed and the entries."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="releases")
+    date = models.DateField(_("date"), help_text=_("The office's local date of the sessions."))
+    opens_at = models.DateTimeField(_("entry opens"))
+    closes_at = models.DateTimeField(_("entry closes"))
+    seed = models.CharField(_("seed"), max_length=64)
+    commitment = models.CharField(_("commitment (SHA-256 of the seed)"), max_length=64)
+    drawn_at = models.DateTimeField(_("drawn"), null=True, blank=True)
+    entries_drawn = models.PositiveIntegerField(_("entries in the draw"), default=0)
+    places_drawn = models.JSONField(_("places in the draw"), default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("quota draw")
+        verbose_name_plural = _("quota draws")
+        ordering = ["-date", "office"]
+        constraints = [models.UniqueConstraint(fields=["office", "date"], name="one_release_per_office_day")]
+
+    def __str__(self):
+        return f"{self.office.code} {self.date}"
+
+    @property
+    def is_drawn(self) -> bool:
+        return self.drawn_at is not None
+
+    @property
+    def published_seed(self) -> str:
+        return self.seed if self.is_drawn else ""
+
+
+class EntryStatus(models.TextChoices):
+    ENTERED = "entered", _("Entered, waiting for the draw")
+    WON = "won", _("Drawn: a place is held for you")
+    NOT_DRAWN = "not_drawn", _("Not drawn")
+    VOID = "void", _("Not in the draw (the application could no longer be booked)")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    OFFERED = "offered", _("A freed place is offered to you")
+    ACCEPTED = "accepted", _("Took a freed place")
+    LAPSED = "lapsed", _("The offer lapsed")
+    LEFT = "left", _("Left the waitlist")
+
+
+# Entries that wait for a freed place, in draw order.
+WAITING = (EntryStatus.WAITLISTED, EntryStatus.OFFERED)
+
+
+class DrawEntry(models.Model):
+    """One person's entry in one draw, with up to three sessions, most wanted first.
+
+    The code is the entry's public key in the draw (never its arrival time); withdrawing
+    deletes the row, so entering, changing and withdrawing are each one row."""
+
+    release = models.ForeignKey(QuotaRelease, on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="draw_entries")
+    nik = models.CharField(_("NIK"), max_length=16)
+    date = models.DateField(_("date"))
+    code = models.CharField(_("entry code"), max_length=8, unique=True, default=new_booking_code)
+    choices = models.JSONField(_("sessions, most wanted first"), default=list)
+    priority = models.BooleanField(_("asks for the priority lane"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ENTERED)
+    won_slot = models.ForeignKey(
+        SessionSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("session won")
+    )
+    ticket = models.CharField(_("draw ticket"), max_length=64, blank=True)
+    offered_slot = models.ForeignKey(
+        SessionSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("offered")
+    )
+    offer_until = models.DateTimeField(_("offer open until"), null=True, blank=True)
+    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("entered"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draw entry")
+        verbose_name_plural = _("draw entries")
+        ordering = ["release", "code"]
+        constraints = [
+            # One entry per person per day of sessions, whatever office, whatever code path.
+            models.UniqueConstraint(fields=["nik", "date"], name="one_draw_entry_per_nik_per_day"),
+            stored_form("drawentry", "nik", identity.NIK_PATTERN, blank=False),
+        ]
+        indexes = [
+            models.Index(fields=["release", "status"]),
+            models.Index(fields=["application"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.release}"
+
+    @property
+    def offer_is_open(self) -> bool:
+        return self.status == EntryStatus.OFFERED and self.offer_until is not None and self.offer_until > timezone.now()
+
+    @property
+    def effective_status(self) -> str:
+        """An offer past its window has lapsed, whether or not the sweeper has been by."""
+        if self.status == EntryStatus.OFFERED and not self.offer_is_open:
+            return EntryStatus.LAPSED
+        return self.status

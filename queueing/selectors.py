@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from queueing import hints
+from queueing import hints, releases
 from queueing.models import ACTIVE, Booking, Closure, Lane, Office, SessionSlot, holds_place_q
 
 
@@ -50,6 +50,7 @@ def _compute_days(office: Office) -> list[tuple[str, str]]:
     )
     taken = taken_places([slot.pk for slot in slots])
     closed = closures(office, first, last)
+    opening = releases.openings(office, sorted({slot.date for slot in slots}))
     by_day: dict[date, list[SessionSlot]] = {}
     for slot in slots:
         by_day.setdefault(slot.date, []).append(slot)
@@ -78,6 +79,8 @@ def _compute_days(office: Office) -> list[tuple[str, str]]:
             "date": day.isoformat(),
             "open": bool(sessions) and not reason,
             "closed_reason": reason,
+            # book | draw (enter the draw) | drawing | waitlist | upcoming: see queueing.releases
+            "opening": opening.get(day, releases.RACE),
             "sessions": sessions if not reason else [],
         }
         days.append((day.isoformat(), json.dumps(entry, separators=(",", ":"))))
@@ -151,7 +154,7 @@ def nearest_with_places(office: Office, passport_type: str = "", limit: int = 3)
     others = sorted((o for o in offices_for(passport_type) if o.pk != office.pk), key=lambda o: _distance_km(office, o))
     for other in others:
         for day in availability(other):
-            free = [s for s in day["sessions"] if s["remaining"] > 0]
+            free = [s for s in day["sessions"] if s["remaining"] > 0 and day["opening"] == releases.RACE]
             if free:
                 distance = _distance_km(office, other)
                 found.append(
@@ -176,6 +179,8 @@ def alternatives_for(application, slot: SessionSlot, limit: int = 5) -> list[dic
     """Free sessions to offer instead of `slot`: the same office first, then the nearest others."""
     found = []
     for day in availability(slot.office):
+        if day["opening"] != releases.RACE:
+            continue  # a day under its draw or waitlist is not free to take
         for session in day["sessions"]:
             if session["remaining"] > 0 and session["id"] != slot.pk:
                 found.append({"office": slot.office.code, "office_name": slot.office.name, **session})

@@ -27,8 +27,18 @@ from applicants.models import Application
 from core import locks
 from core.audit import log_action
 from core.errors import DomainError
-from queueing import hints
-from queueing.models import ACTIVE, Booking, Closure, Lane, Office, QueueTicket, SessionSlot, holds_place_q
+from queueing import hints, releases
+from queueing.models import (
+    ACTIVE,
+    Booking,
+    Closure,
+    Lane,
+    Office,
+    OpeningMode,
+    QueueTicket,
+    SessionSlot,
+    holds_place_q,
+)
 from queueing.models import BookingStatus as B
 from queueing.selectors import bookable_window, closures
 from queueing.workflow import BOOKINGS
@@ -140,11 +150,17 @@ def after_change(*slots: SessionSlot) -> None:
     transaction.on_commit(refresh)
 
 
-def slot_check_bookable(slot: SessionSlot, application: Application) -> None:
+def slot_check_bookable(slot: SessionSlot, application: Application, *, through_draw: bool = False) -> None:
+    """Raise why this session cannot be booked for this application now.
+
+    `through_draw`: the place is given by the draw or a waitlist offer, not taken directly,
+    so a day under its draw or waitlist does not refuse it."""
     office = slot.office
     first, last = bookable_window(office)
     if not (office.is_active and slot.is_open and first <= slot.date <= last):
         raise slot_not_bookable_error()
+    if not through_draw and office.opening_mode == OpeningMode.DRAW:
+        releases.refuse_direct_booking(office, slot.date)
     if closures(office, slot.date, slot.date):
         raise DomainError("slot_not_bookable", _("The office is closed on that day."), status=409)
     if not office.serves(application.passport_type):

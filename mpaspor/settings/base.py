@@ -203,6 +203,8 @@ FASTPATH_LOCAL_SECONDS = env.float("FASTPATH_LOCAL_SECONDS", default=1.0)
 
 # --- Billing (SIMPONI / MPN G2) ---------------------------------------------------------------
 BILL_TTL_SECONDS = env.int("BILL_TTL_SECONDS", default=7200)
+# How long a place freed on a drawn day stays offered to the next person on its waitlist.
+WAITLIST_OFFER_MINUTES = env.int("WAITLIST_OFFER_MINUTES", default=60)
 BILL_REMINDER_SECONDS = env.int("BILL_REMINDER_SECONDS", default=1800)
 PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default="dev-payment-secret")
 PAYMENT_WEBHOOK_TOLERANCE_SECONDS = 300
@@ -313,6 +315,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),
     },
     "generate-sessions": {"task": "queueing.tasks.generate_sessions", "schedule": 6 * 3600.0},
+    # The draws: each window opened (commitment public) and each closed one drawn within a minute.
+    "draw-closed-releases": {"task": "appointments.tasks.draw_closed_releases", "schedule": 30.0},
+    "offer-waitlist-places": {"task": "appointments.tasks.offer_waitlist_places", "schedule": 60.0},
     "mark-no-shows": {"task": "queueing.tasks.mark_no_shows", "schedule": 15 * 60.0},
     "send-bill-reminders": {"task": "billing.tasks.send_bill_reminders", "schedule": 60.0},
     "poll-shipments": {
