@@ -18,7 +18,17 @@ from core.outbox import Message, notify
 
 # Steps the applicant took themselves and sees on the page at once: no message each. The
 # submission's message lists every document instead (one summary, not one e-mail per upload).
-QUIET_ACTIONS = {"document_uploaded"}
+# The same for the draw's own steps the applicant sees at once, and for a draw won (the
+# booking's message, with the bill and its deadline, says it).
+QUIET_ACTIONS = {
+    "document_uploaded",
+    "draw_entered",
+    "draw_changed",
+    "draw_withdrawn",
+    "draw_won",
+    "waitlist_joined",
+    "waitlist_left",
+}
 
 
 def status_change_message(entry) -> Message | None:

@@ -97,3 +97,6 @@ class PaymentAdmin(OfficeScope, admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/billing/payment/reconcile.html", context)
+
+
+from appointments import draw_admin  # noqa: E402, F401 - the draws' pages register themselves

@@ -319,6 +319,7 @@ class QuotaRelease(models.Model):
         verbose_name = _("quota draw")
         verbose_name_plural = _("quota draws")
         ordering = ["-date", "office"]
+        permissions = [("make_draw", _("Can make a draw whose window has closed"))]
         constraints = [models.UniqueConstraint(fields=["office", "date"], name="one_release_per_office_day")]
 
     def __str__(self):
