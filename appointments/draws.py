@@ -15,7 +15,7 @@ import time
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,8 +103,12 @@ def draw_enter(
     choices = [slot.pk for slot in slots]
     wants_priority = lanes[0] == Lane.PRIORITY
     entry = DrawEntry.objects.filter(application=application, status=E.ENTERED).select_related("release").first()
+    if entry is not None and entry.release_id != release.pk and timezone.now() >= entry.release.closes_at:
+        message = _("Your entry in another draw is being drawn. Wait for its result before entering again.")
+        raise _refuse("draw_pending", message)
     data = {"office": office.code, "date": day.isoformat(), "sessions": choices}
     with transaction.atomic():
+        _hold_window_open(release)
         if entry is not None and entry.release_id == release.pk:
             DrawEntry.objects.filter(pk=entry.pk).update(choices=choices, priority=wants_priority)
             entry.choices, entry.priority = choices, wants_priority
@@ -129,15 +133,31 @@ def draw_enter(
     return entry, True
 
 
+def _hold_window_open(release: QuotaRelease) -> None:
+    """Inside the entry's transaction: share-lock the release and see it still open.
+
+    Entries share the lock with each other (no queue at the opening); the draw's exclusive
+    lock waits for entries in flight and they wait for it, so no entry is written or removed
+    after the draw read the list."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            sql = "SELECT closes_at, drawn_at FROM queueing_quotarelease WHERE id = %s FOR SHARE"
+            cursor.execute(sql, [release.pk])
+            closes_at, drawn_at = cursor.fetchone()
+    else:
+        closes_at, drawn_at = release.closes_at, release.drawn_at
+    if drawn_at is not None or timezone.now() >= closes_at:
+        raise _refuse("draw_closed", _("The draw for this day is not open for entries."))
+
+
 def draw_withdraw(*, application: Application, actor) -> None:
     """Leave the draw before it is made: the entry row goes."""
     workflow.check("book", application, actor)
     entry = DrawEntry.objects.filter(application=application, status=E.ENTERED).select_related("release").first()
     if entry is None:
         raise _refuse("no_draw_entry", _("There is no entry waiting for a draw."), 404)
-    if timezone.now() >= entry.release.closes_at:
-        raise _refuse("draw_closed", _("The draw has closed; the entry can no longer be withdrawn."))
     with transaction.atomic():
+        _hold_window_open(entry.release)
         DrawEntry.objects.filter(pk=entry.pk, status=E.ENTERED).delete()
         log_action(application, actor, "draw_withdrawn", data={"entry": entry.code})
 
