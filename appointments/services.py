@@ -87,11 +87,22 @@ def book_place(
     lanes = places.booking_lanes(application, priority)
     places.slot_check_bookable(slot, application, through_draw=through_draw)
     bill = paid_bill or billing.bill_issue(application=application)
-    booking = places.place_hold(application=application, slot=slot, bill=bill, lanes=lanes, paid=rebooking)
-    if rebooking:
-        log_action(application, actor, "book", data=places.describe(booking))
-    else:
-        workflow.transition(application, "book", actor, data=places.describe(booking))
+
+    def record(booking: Booking) -> None:
+        if rebooking:
+            log_action(application, actor, "book", data=places.describe(booking))
+        else:
+            workflow.transition(application, "book", actor, data=places.describe(booking))
+
+    # With one lane the place cannot change lanes under the lock, so the status move and its
+    # audit row are written before the session is locked: the rush queues on one count and the commit.
+    single = len(lanes) == 1
+    early = record if single else None
+    booking = places.place_hold(
+        application=application, slot=slot, bill=bill, lanes=lanes, paid=rebooking, before_lock=early
+    )
+    if not single:
+        record(booking)
     return booking
 
 

@@ -216,12 +216,15 @@ def _lock_slots(*slot_ids: int) -> dict[int, SessionSlot]:
     return {row.pk: row for row in rows}
 
 
-def place_hold(*, application: Application, slot: SessionSlot, bill, lanes: list[str], paid: bool) -> Booking:
+def place_hold(
+    *, application: Application, slot: SessionSlot, bill, lanes: list[str], paid: bool, before_lock=None
+) -> Booking:
     """Insert the booking, then lock the session and count the places held, this one
     included: kept in the first lane with room, or refused, which rolls the use case back.
 
     Everything else is done before this, so the hot session row is held for one count and
-    the commit.
+    the commit. `before_lock(booking)` is that "everything else" which needs the booking row
+    (its status move and audit row): run after the insert, before the lock.
     """
     locks.require_transaction()
     booking = Booking.objects.create(
@@ -233,6 +236,8 @@ def place_hold(*, application: Application, slot: SessionSlot, bill, lanes: list
         status=B.CONFIRMED if paid else B.HELD,
         hold_until=None if paid else bill.expires_at,
     )
+    if before_lock is not None:
+        before_lock(booking)
     slot = _lock_slots(slot.pk)[slot.pk]
     if not slot.is_open:
         raise slot_not_bookable_error()
