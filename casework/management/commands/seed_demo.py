@@ -52,3 +52,25 @@ class Command(BaseCommand):
         for email, password, role in accounts:
             self.stdout.write(f"  {role:<18} {email:<28} {password}")
         self.stdout.write(f"{len(offices)} offices with sessions for the next 30 days.")
+        release = _open_demo_draw(offices)
+        if release is not None:
+            self.stdout.write(
+                f"The quota draw for {release.office.code} on {release.date} takes entries until "
+                f"{release.closes_at.astimezone(release.office.zone):%H:%M} ({release.office.zone_abbreviation})."
+            )
+
+
+def _open_demo_draw(offices):
+    """A draw open for entries on the first office's newest day, so the draw can be tried at once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from queueing import releases
+    from queueing.selectors import bookable_window
+
+    office = next((o for o in offices if o.opening_mode == "draw"), None)
+    if office is None:
+        return None
+    day = bookable_window(office)[1]
+    return releases.release_open(office=office, day=day, opens_at=timezone.now() - timedelta(minutes=1), minutes=120)
