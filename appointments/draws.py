@@ -127,8 +127,14 @@ def draw_enter(
                     priority=wants_priority,
                 )
         except IntegrityError:
-            message = _("This NIK has already entered a draw for this day. One entry per person per day.")
-            raise _refuse("draw_entry_exists", message) from None
+            mine = DrawEntry.objects.filter(application=application, release=release, status=E.ENTERED).first()
+            if mine is None:
+                message = _("This NIK has already entered a draw for this day. One entry per person per day.")
+                raise _refuse("draw_entry_exists", message) from None
+            # The same entry sent twice at once (a double tap, a retry): the second is a change.
+            DrawEntry.objects.filter(pk=mine.pk).update(choices=choices, priority=wants_priority)
+            mine.choices, mine.priority = choices, wants_priority
+            return mine, False
         log_action(application, actor, "draw_entered", data={"entry": entry.code, **data})
     return entry, True
 
