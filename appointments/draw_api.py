@@ -16,7 +16,8 @@ from appointments import draws
 from appointments.api import BookingOut, BookingThrottles
 from core.errors import DomainError
 from queueing import draw, releases
-from queueing.models import DrawEntry, EntryStatus, Office, QuotaRelease
+from queueing.models import DrawEntry, EntryStatus, Office, QuotaRelease, SessionSlot
+from queueing.selectors import alternatives_for
 
 
 class DrawEntryIn(serializers.Serializer):
@@ -44,6 +45,18 @@ class DrawEntryOut(serializers.Serializer):
     offered_session = serializers.IntegerField(source="offered_slot_id", allow_null=True)
     offer_until = serializers.DateTimeField(allow_null=True)
     draw = serializers.SerializerMethodField()
+    alternatives = serializers.SerializerMethodField(
+        help_text="Not drawn: free sessions to book instead, the same office first, then the nearest others"
+    )
+
+    def get_alternatives(self, entry) -> list[dict]:
+        if entry.effective_status not in (EntryStatus.NOT_DRAWN, EntryStatus.LAPSED, EntryStatus.LEFT):
+            return []
+        first = SessionSlot.objects.select_related("office").filter(pk__in=entry.choices[:1]).first()
+        if first is None:
+            return []
+        keys = ("office", "office_name", "id", "start", "end")
+        return [{key: a[key] for key in keys} for a in alternatives_for(entry.application, first)]
 
     def get_office(self, entry) -> dict:
         office = entry.release.office

@@ -23,6 +23,7 @@ class World:
     office: object
     booking: object
     shipment_tracking: str
+    draw_day: str = ""
 
     def kwargs_for(self, name: str) -> str | None:
         values = {
@@ -33,6 +34,7 @@ class World:
             "uidb64": "MQ",
             "token": "set-password",
             "step": "personal",
+            "day": self.draw_day,
         }
         return values.get(name)
 
@@ -69,7 +71,15 @@ def build_world(stage: str = "paid") -> World:
         delivery_services.delivery_choose(
             application=application, actor=application.owner, method="pos", address=address
         )
+    # An open draw of a later day, so the draw's pages and API are swept with a real release.
+    from django.utils import timezone
+
+    from queueing import releases
+
+    draw_slot = make_slot(office, days_ahead=3, capacity=5)
+    releases.release_open(office=office, day=draw_slot.date, opens_at=timezone.now())
     return World(
+        draw_day=draw_slot.date.isoformat(),
         applicant=application.owner,
         staff=StaffFactory(email="root@office.go.id", is_superuser=True),
         application=application,

@@ -117,6 +117,9 @@ def test_not_drawn_joins_the_waitlist_and_takes_a_freed_place(release, sessions,
     draws.release_allocate(release=release, close_now=True)
     loser = DrawEntry.objects.get(status=EntryStatus.NOT_DRAWN).application
     api = bearer(loser.owner)
+    other = make_slot(sessions[0].office, days_ahead=5, capacity=3)  # an ordinary day with places
+    alternatives = api.get(entry_url(loser)).json()["alternatives"]
+    assert other.pk in [a["id"] for a in alternatives]
     waitlist = f"/api/v1/applications/{loser.pk}/waitlist/"
     assert api.put(waitlist).json()["status"] == "waitlisted"
     assert api.post(waitlist + "accept/").status_code == 404  # nothing offered yet
