@@ -24,7 +24,7 @@ class DrawEntryIn(serializers.Serializer):
     office = serializers.SlugField(max_length=20, help_text="The office's code")
     date = serializers.DateField(help_text="The released day (the office's local date)")
     sessions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         min_length=1,
         max_length=draw.MAX_CHOICES,
         help_text="One to three session ids of that day, most wanted first",

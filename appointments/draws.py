@@ -67,7 +67,9 @@ def _sessions_of(office: Office, day: date, session_ids) -> list[SessionSlot]:
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            raise _refuse("invalid", _("Choose sessions from the list."), 400, sessions=_("Not a session.")) from None
+            value = 0
+        if not 0 < value < 2**63:  # beyond a database id is no session either
+            raise _refuse("invalid", _("Choose sessions from the list."), 400, sessions=_("Not a session."))
         if value not in ids:
             ids.append(value)
     if not 1 <= len(ids) <= draw.MAX_CHOICES:

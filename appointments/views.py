@@ -70,7 +70,8 @@ def booking_page(request, application_id):
     days = selectors.availability(office) if office else []
     for day in days:
         day["day"] = date.fromisoformat(day["date"])  # shown as "Sen, 30 Nov"
-    has_places = any(s["remaining"] > 0 for d in days for s in d["sessions"])
+    # Places on a day under its draw or waitlist are not free to take: they do not count here.
+    has_places = any(s["remaining"] > 0 for d in days if d["opening"] == "book" for s in d["sessions"])
     return render(
         request,
         "appointments/booking.html",

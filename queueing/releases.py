@@ -105,11 +105,18 @@ def day_opening(office: Office, day: date, release: QuotaRelease | None = None, 
     return RACE
 
 
-def openings(office: Office, days: list[date]) -> dict[date, str]:
-    """`day_opening` for many days of one office, with one query for their releases."""
+def openings(office: Office, days: list[date]) -> dict[date, tuple[str, datetime | None]]:
+    """`day_opening` for many days of one office, with one query for their releases, and
+    when the entry window of a day in its draw closes."""
     now = timezone.now()
     found = {r.date: r for r in QuotaRelease.objects.filter(office=office, date__in=days)}
-    return {day: day_opening(office, day, found.get(day), now) for day in days}
+    out = {}
+    for day in days:
+        release = found.get(day)
+        opening = day_opening(office, day, release, now)
+        closes = (release.closes_at if release else window_of(office, day)[1]) if opening == ENTRY else None
+        out[day] = (opening, closes)
+    return out
 
 
 def refuse_direct_booking(office: Office, day: date, *, offered: bool = False) -> None:

@@ -75,14 +75,17 @@ def _compute_days(office: Office) -> list[tuple[str, str]]:
                 }
             )
         reason = closed.get(day, "")
+        closes = opening.get(day, (releases.RACE, None))[1]
         entry = {
             "date": day.isoformat(),
             "open": bool(sessions) and not reason,
             "closed_reason": reason,
             # book | draw (enter the draw) | drawing | waitlist | upcoming: see queueing.releases
-            "opening": opening.get(day, releases.RACE),
+            "opening": opening.get(day, (releases.RACE, None))[0],
             "sessions": sessions if not reason else [],
         }
+        if closes is not None:  # a day in its draw: when the entry window closes, office time
+            entry["closes_at"] = closes.astimezone(office.zone).isoformat()
         days.append((day.isoformat(), json.dumps(entry, separators=(",", ":"))))
         day += timedelta(days=1)
     return days

@@ -23,7 +23,7 @@ ROLES = [CUSTOMER_SERVICE, VERIFIER, SUPERVISOR, AUDITOR]
 # Who may make each move (besides the status it needs). Everything else must be refused.
 EXPECTED = {
     "submit": {"applicant"},
-    "book": {"applicant", CUSTOMER_SERVICE},
+    "book": {"applicant", CUSTOMER_SERVICE, "system"},  # system: the quota draw books its winners
     "cancel_booking": {"applicant", CUSTOMER_SERVICE},
     "expire": {"system"},
     "pay": {"system", CUSTOMER_SERVICE},
