@@ -164,7 +164,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it, every integer a template prints is grouped ("1.165" in Indonesian), and ids in
+# form values and data attributes broke as soon as they passed 999 (a session button posted
+# "1.165"). Amounts are grouped on purpose by the `rupiah` and `intcomma` filters.
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static files and private uploads -----------------------------------------------------
 STATIC_URL = "static/"
