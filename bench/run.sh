@@ -21,7 +21,7 @@ ROUNDS="${BENCH_ROUNDS:-6}"
 WORKERS="${BENCH_WORKERS:-9}"
 WRK_THREADS=2
 make_run_dir bench  # everything below lives in RUN_DIR, stopped and removed at exit (scripts/lib.sh)
-start_postgres
+PG_DURABLE=1 start_postgres  # fsync, synchronous_commit, full_page_writes on, as in production
 start_redis
 
 export DJANGO_SETTINGS_MODULE=mpaspor.settings.production
