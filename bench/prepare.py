@@ -93,7 +93,7 @@ def nik(serial: int) -> str:
 def main() -> None:
     office, slots = make_office("bench-office", "Kantor Imigrasi Benchmark", SESSIONS, CAPACITY, 5)
     newest, sessions = slots[0].date, [slot.pk for slot in slots]
-    draw = draw_available()
+    draw = draw_available() and DRAW_APPLICANTS > 0  # BENCH_DRAW_APPLICANTS=0: no draw phase
     total = APPLICANTS + (DRAW_APPLICANTS if draw else 0) + PROBES
     password = make_password("bench-password-2026")
     storage = private_storage()
@@ -174,7 +174,7 @@ def main() -> None:
         prepare_draw()
     else:
         (OUT / "draw.txt").unlink(missing_ok=True)
-        print("no draw in this tree (queueing.releases is missing): the draw phase will be skipped")
+        print("no draw phase: queueing.releases is missing or BENCH_DRAW_APPLICANTS=0")
     print(
         f"prepared {len(applications)} applicants ({len(bots)} bots); "
         f"the crowd books {len(sessions)} sessions of {newest} "

@@ -116,7 +116,12 @@ def fairness(won: set, bots: set, people: set, requests: dict | None = None) -> 
 
 def applicants_of(first: int, last: int) -> set:
     lines = (TMP / "applicants.txt").read_text().splitlines()[first - 1 : last]
-    return {int(line.split()[1]) for line in lines}
+    return {line.split()[1] for line in lines}
+
+
+def ids(queryset) -> set:
+    """The application ids (UUIDs, as text like the files) of the rows of `queryset`."""
+    return {str(pk) for pk in queryset.values_list("application_id", flat=True)}
 
 
 def layout() -> dict:
@@ -127,7 +132,7 @@ def layout() -> dict:
 
 
 def bots_of() -> set:
-    return {int(line) for line in (TMP / "bots.txt").read_text().split()}
+    return set((TMP / "bots.txt").read_text().split())
 
 
 def overbooked(office: str = "bench-office") -> int:
@@ -260,7 +265,7 @@ def main() -> None:
     first, last = groups["race"]
     rush_people = applicants_of(first, first - 1 + (last - first + 1) // (rounds_n + 1))
     rush_requests = json.loads((run_dir / "rush_bookings.json").read_text())
-    race_won = set(Booking.objects.filter(slot__office__code="bench-office").values_list("application_id", flat=True))
+    race_won = ids(Booking.objects.filter(slot__office__code="bench-office"))
     result["fairness"] = {
         "race": {
             "phase": "the rush: bookings of the newest day at bench-office, bots asking 10x as often",
@@ -298,8 +303,8 @@ def draw_report(run_dir: Path, bots: set) -> tuple[dict, dict]:
     allocation = json.loads((run_dir / "draw_allocate.json").read_text())
     office, day = (TMP / "draw.txt").read_text().split()[:2]
     rows = DrawEntry.objects.filter(release__office__code=office, release__date=day).exclude(status="void")
-    people = set(rows.values_list("application_id", flat=True))
-    won = set(Booking.objects.filter(slot__office__code=office).values_list("application_id", flat=True))
+    people = ids(rows)
+    won = ids(Booking.objects.filter(slot__office__code=office))
     errors = entries["server_errors"] + entries["socket_errors"] + reads["server_errors"] + reads["socket_errors"]
     result = {
         "office": office,

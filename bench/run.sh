@@ -121,16 +121,23 @@ if [ -f bench/tmp/draw.txt ]; then
   wrk -t1 -c16 -d"${BENCH_DRAW_SECONDS:-600}s" --latency --timeout 10s -s bench/wrk.lua "$URL" -- availability "$DRAW_OFFICE" 1 \
     >"$RUN_DIR/draw_reads.out" &
   READS=$!
+  rm -f bench/tmp/entries-done
   wrk -t1 -c"$CLIENTS" -d"${BENCH_DRAW_SECONDS:-600}s" --latency --timeout 10s -s bench/wrk.lua "$URL" -- \
-    entry "$DRAW_OFFICE" 1 "$first" "$last" | tail -n 1 >"$RUN_DIR/draw_entries.json"
-  kill -INT "$READS"; wait "$READS" || true  # wrk prints its summary when interrupted
+    entry "$DRAW_OFFICE" 1 "$first" "$last" >"$RUN_DIR/draw_entries.out" &
+  ENTRIES=$!
+  while [ ! -f bench/tmp/entries-done ] && kill -0 "$ENTRIES" 2>/dev/null; do sleep 0.1; done
+  kill -INT "$ENTRIES" 2>/dev/null || true  # wrk runs until -d is up unless interrupted
+  wait "$ENTRIES" || true
+  tail -n 1 "$RUN_DIR/draw_entries.out" >"$RUN_DIR/draw_entries.json"
+  kill -INT "$READS" 2>/dev/null || true  # wrk prints its summary when interrupted
+  wait "$READS" || true
   tail -n 1 "$RUN_DIR/draw_reads.out" >"$RUN_DIR/draw_reads.json"
   log "draw: $(cat "$RUN_DIR/draw_entries.json")"
   "$PY" manage.py draw_allocate --office "$DRAW_OFFICE" --date "$DRAW_DATE" --close-now | tail -n 1 \
     >"$RUN_DIR/draw_allocate.json"
   log "draw made: $(cat "$RUN_DIR/draw_allocate.json")"
 else
-  log "draw phase skipped: this tree has no draw (queueing.releases), so bench/prepare.py opened none"
+  log "draw phase skipped: no queueing.releases in this tree, or BENCH_DRAW_APPLICANTS=0 (bench/prepare.py)"
 fi
 
 # How stale can an availability answer be: book a place on the first node, then ask the last
@@ -139,4 +146,5 @@ read -r first last <<<"$(group probe)"
 "$PY" bench/staleness.py "${NODE_URLS[0]}" "${NODE_URLS[-1]}" "$first" "$last" >"$RUN_DIR/staleness.json"
 log "staleness: $(cat "$RUN_DIR/staleness.json")"
 
+mkdir -p bench/tmp/raw && cp "$RUN_DIR"/*.json bench/tmp/raw/  # the phases as wrk wrote them
 "$PY" bench/report.py "$RUN_DIR" "$CLIENTS" "$WORKERS" "$ROUNDS" "$ROUND_SECONDS" "$RUSH_SECONDS" "$NODES"

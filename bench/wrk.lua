@@ -145,9 +145,14 @@ function response(status, headers, body)
   else
     other = other + 1
   end
-  -- Every entry answered, or the last one sent longer ago than wrk's timeout: done. Run it with
+  -- Every entry answered, or none for 3 s after the last was sent: done. Run it with
   -- one thread: a stopped thread's half-open connections would hold sync workers meanwhile.
-  if mode == "entry" and (responses >= #schedule or (exhausted_at and os.time() - exhausted_at > 11)) then
+  -- wrk itself runs until -d is up, so the marker file tells bench/run.sh to interrupt it.
+  if mode == "entry" and not finished and (responses >= #schedule or (exhausted_at and os.time() - exhausted_at > 3)) then
+    finished = true
+    local marker = io.open("bench/tmp/entries-done", "w")
+    marker:write(responses .. "\n")
+    marker:close()
     wrk.thread:stop()
   end
 end
