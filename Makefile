@@ -9,7 +9,7 @@ test:  ## ruff, migration check and the whole pytest suite on a throwaway Postgr
 e2e:  ## black-box run: an install from requirements.txt alone, production settings, driven over HTTP
 	./scripts/e2e.sh
 
-bench:  ## production-like stack and a replayed quota opening; figures in bench/results/latest.json
+bench:  ## production-like stack, a replayed quota opening and a draw; BENCH_NODES=2: two nodes behind HAProxy and PgBouncer; figures in bench/results/latest.json
 	./bench/run.sh
 
 lint:

@@ -2,10 +2,14 @@
 
 Throughputs are medians over the interleaved rounds, and each ratio is the median of the
 per-round ratios to the health check measured seconds before it on the same server.
-Bookings beyond capacity are counted from the database itself (must be 0).
+Bookings beyond capacity are counted from the database itself (must be 0), and so are the
+places bots won (fairness): in the race (the rush, where each bot asked ten times as often as
+each other applicant) and in the draw, each with a one-sided Fisher exact test of whether
+bots won more often than the others.
 """
 
 import json
+import math
 import os
 import platform
 import statistics
@@ -19,10 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpaspor.settings.production")
 django.setup()
 
+from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
 from queueing.models import Booking, SessionSlot, holds_place_q  # noqa: E402
+
+TMP = Path(__file__).resolve().parent / "tmp"
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGETS = {"availability_ratio": 0.9, "booking_ratio": 0.7, "p99_ms": 250}
@@ -30,6 +37,10 @@ TARGETS = {"availability_ratio": 0.9, "booking_ratio": 0.7, "p99_ms": 250}
 
 def load(run_dir: Path, name: str) -> dict:
     data = json.loads((run_dir / f"{name}.json").read_text())
+    return summarise(data)
+
+
+def summarise(data: dict) -> dict:
     seconds = data["duration_us"] / 1e6
     return {
         "requests": data["requests"],
@@ -40,15 +51,94 @@ def load(run_dir: Path, name: str) -> dict:
         "max_ms": round(data["max_us"] / 1000, 1),
         "succeeded": data["ok"],
         "slot_full": data["slot_full"],
+        "already_booked": data.get("already_booked", 0),
         "server_errors": data["server_error"],
         "other_errors": data["client_error"] + data["other"] + data["socket_errors"],
+        "socket_errors": data["socket_errors"],
     }
 
 
-def overbooked() -> int:
+def postgres_settings() -> dict:
+    """What the server actually ran with (PG_DURABLE=1 in bench/run.sh)."""
+    names = ("fsync", "synchronous_commit", "full_page_writes", "max_connections", "server_version")
+    with connection.cursor() as cursor:
+        found = {}
+        for name in names:
+            cursor.execute(f"SHOW {name}")  # noqa: S608 - names from the tuple above
+            found[name] = cursor.fetchone()[0]
+    return found
+
+
+def fisher_greater(a: int, b: int, c: int, d: int) -> float:
+    """One-sided Fisher exact test on [[a, b], [c, d]] (bots won, lost; others won, lost):
+    the probability, if bots and others had the same chance, of bots winning a or more."""
+    bots, winners, total = a + b, a + c, a + b + c + d
+
+    def log_choose(n: int, k: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+    denominator = log_choose(total, winners)
+    p = sum(
+        math.exp(log_choose(bots, k) + log_choose(total - bots, winners - k) - denominator)
+        for k in range(a, min(bots, winners) + 1)
+    )
+    return min(p, 1.0)
+
+
+def fairness(won: set, bots: set, people: set, requests: dict | None = None) -> dict:
+    """Bots' share of the places against their share of the people who competed for them."""
+    bots_in = bots & people
+    bots_won = len(won & bots_in)
+    others = len(people) - len(bots_in)
+    others_won = len(won) - bots_won
+    result = {
+        "people": len(people),
+        "bots": len(bots_in),
+        "places_won": len(won),
+        "bots_won": bots_won,
+        "bots_population_share": round(len(bots_in) / len(people), 4) if people else None,
+        "bots_places_share": round(bots_won / len(won), 4) if won else None,
+        "bots_win_rate": round(bots_won / len(bots_in), 4) if bots_in else None,
+        "others_win_rate": round(others_won / others, 4) if others else None,
+        "p_value_bots_not_better": round(
+            fisher_greater(bots_won, len(bots_in) - bots_won, others_won, others - others_won), 6
+        ),
+        "test": "one-sided Fisher exact (hypergeometric): P(bots win >= observed | same chance for everyone)",
+    }
+    if requests:
+        per_bot = requests["bot_requests"] / max(requests["bots"], 1)
+        per_other = requests["human_requests"] / max(requests["humans"], 1)
+        result["requests_per_bot"] = round(per_bot, 2)
+        result["requests_per_other"] = round(per_other, 2)
+        result["bot_to_other_request_rate"] = round(per_bot / per_other, 2) if per_other else None
+    return result
+
+
+def applicants_of(first: int, last: int) -> set:
+    lines = (TMP / "applicants.txt").read_text().splitlines()[first - 1 : last]
+    return {line.split()[1] for line in lines}
+
+
+def ids(queryset) -> set:
+    """The application ids (UUIDs, as text like the files) of the rows of `queryset`."""
+    return {str(pk) for pk in queryset.values_list("application_id", flat=True)}
+
+
+def layout() -> dict:
+    return {
+        name: (int(a), int(b))
+        for name, a, b in (line.split() for line in (TMP / "layout.txt").read_text().splitlines())
+    }
+
+
+def bots_of() -> set:
+    return set((TMP / "bots.txt").read_text().split())
+
+
+def overbooked(office: str = "bench-office") -> int:
     """Places taken beyond capacity, summed over every session and lane."""
     excess = 0
-    for slot in SessionSlot.objects.filter(office__code="bench-office"):
+    for slot in SessionSlot.objects.filter(office__code=office):
         taken = (
             Booking.objects.filter(slot=slot)
             .filter(holds_place_q())
@@ -65,11 +155,12 @@ def median(values) -> float:
 def chart(result: dict, path: Path) -> None:
     """Per-round throughput of the three endpoints, and the latencies, drawn with Pillow."""
     rounds = result["rounds"]
-    image = Image.new("RGB", (960, 440), "white")
+    image = Image.new("RGB", (1060, 440), "white")
     draw = ImageDraw.Draw(image)
     draw.text(
         (20, 10),
-        f"M-Paspor bench {result['measured_at'][:16]} UTC, {result['clients']} clients, {result['machine']}",
+        f"M-Paspor bench {result['measured_at'][:16]} UTC, {result['clients']} clients, {result['machine']}, "
+        f"{result['gunicorn']}",
         fill="black",
     )
     colours = {"health": (140, 149, 159), "availability": (31, 95, 160), "booking": (212, 167, 44)}
@@ -97,6 +188,26 @@ def chart(result: dict, path: Path) -> None:
         f"rush: {result['phases']['rush_reads']['per_second']:.0f} reads/s + "
         f"{result['phases']['rush_bookings']['per_second']:.0f} bookings/s",
     ]
+    race = result["fairness"]["race"]
+    lines.append(
+        f"race: bots {race['bots_population_share']:.1%} of people, won {race['bots_places_share'] or 0:.1%}"
+        f" of places (p={race['p_value_bots_not_better']:.2g})"
+    )
+    made = result.get("draw", {})
+    if "entries" in made:
+        fair = result["fairness"]["draw"]
+        lines += [
+            f"draw: {made['entries']['per_second']:.0f} entries/s ({made['entry_ratio']:.2f}x health),"
+            f" p99 {made['entries']['p99_ms']} ms",
+            f"draw: {made['entries_stored']} entries, allocation {made['allocation']['seconds']:.2f} s,"
+            f" {made['errors']} errors, {made['places_beyond_capacity']} beyond capacity",
+            f"draw: bots won {fair['bots_places_share'] or 0:.1%} of places (p={fair['p_value_bots_not_better']:.2g})",
+        ]
+    stale = result.get("availability_staleness")
+    if stale:
+        lines.append(f"availability staleness: median {stale['median_s']} s, max {stale['max_s']} s")
+    pg = result["postgres"]
+    lines.append(f"postgres: fsync {pg['fsync']}, synchronous_commit {pg['synchronous_commit']}")
     for k, line in enumerate(lines):
         draw.text((630, top + k * 22), line, fill="black")
     image.save(path)
@@ -104,7 +215,7 @@ def chart(result: dict, path: Path) -> None:
 
 def main() -> None:
     run_dir = Path(sys.argv[1])
-    clients, workers, rounds_n, round_seconds, rush_seconds = map(int, sys.argv[2:7])
+    clients, workers, rounds_n, round_seconds, rush_seconds, nodes = map(int, sys.argv[2:8])
     rounds = [
         {mode: load(run_dir, f"round{i}_{mode}") for mode in ("health", "availability", "booking")}
         for i in range(1, rounds_n + 1)
@@ -116,7 +227,10 @@ def main() -> None:
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "clients": clients,
-        "gunicorn": f"{workers} sync workers",
+        "nodes": nodes,
+        "gunicorn": f"{workers} sync workers" if nodes == 1 else f"{nodes} nodes x {workers} sync workers",
+        "stack": "gunicorn" if nodes == 1 else "HAProxy -> gunicorn nodes; PgBouncer (transaction pooling)",
+        "postgres": postgres_settings(),
         "rounds": rounds_n,
         "round_seconds": round_seconds,
         "rush_seconds": rush_seconds,
@@ -147,10 +261,72 @@ def main() -> None:
         "no_overbooking": result["bookings_beyond_capacity"] == 0,
     }
     del result["rounds_detail"]
+    groups, bots = layout(), bots_of()
+    first, last = groups["race"]
+    rush_people = applicants_of(first, first - 1 + (last - first + 1) // (rounds_n + 1))
+    rush_requests = json.loads((run_dir / "rush_bookings.json").read_text())
+    race_won = ids(Booking.objects.filter(slot__office__code="bench-office"))
+    result["fairness"] = {
+        "race": {
+            "phase": "the rush: bookings of the newest day at bench-office, bots asking 10x as often",
+            **fairness(race_won & rush_people, bots, rush_people, rush_requests),
+        }
+    }
+    if (run_dir / "draw_entries.json").exists():
+        draw_result, draw_fairness = draw_report(run_dir, bots)
+        result["draw"] = draw_result
+        result["fairness"]["draw"] = draw_fairness
+        result["targets_met"].update(draw_result["targets_met"])
+    else:
+        result["draw"] = {"skipped": "this tree has no draw (queueing.releases)"}
+    if (run_dir / "staleness.json").exists():
+        result["availability_staleness"] = json.loads((run_dir / "staleness.json").read_text())
+        result["bookings_beyond_capacity"] += overbooked("bench-stale")
+        result["targets_met"]["no_overbooking"] = result["bookings_beyond_capacity"] == 0
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
     chart(result, RESULTS / "latest.png")
     print(json.dumps({k: v for k, v in result.items() if k not in ("phases", "rounds")}, indent=2))
+
+
+def draw_report(run_dir: Path, bots: set) -> tuple[dict, dict]:
+    """The draw's opening (entries while others read), its allocation, and who won."""
+    from queueing.models import DrawEntry
+
+    raw = json.loads((run_dir / "draw_entries.json").read_text())
+    entries = summarise(raw)
+    answered = raw["requests"] - raw["extra"]  # the health checks after a thread's last entry left out
+    entries["per_second"] = round(answered / (raw["duration_us"] / 1e6), 1)
+    entries.update({key: raw[key] for key in ("created", "changed", "refused", "extra")})
+    reads = load(run_dir, "draw_reads")
+    health = load(run_dir, "draw_health")
+    allocation = json.loads((run_dir / "draw_allocate.json").read_text())
+    office, day = (TMP / "draw.txt").read_text().split()[:2]
+    rows = DrawEntry.objects.filter(release__office__code=office, release__date=day).exclude(status="void")
+    people = ids(rows)
+    won = ids(Booking.objects.filter(slot__office__code=office))
+    errors = entries["server_errors"] + entries["socket_errors"] + reads["server_errors"] + reads["socket_errors"]
+    result = {
+        "office": office,
+        "date": day,
+        "entries": entries,
+        "reads_during_entries": reads,
+        "health_per_second": health["per_second"],
+        "entry_ratio": round(entries["per_second"] / health["per_second"], 3),
+        "entries_stored": len(people),
+        "allocation": allocation,
+        "places_beyond_capacity": overbooked(office),
+        "errors": errors,
+    }
+    result["targets_met"] = {
+        "draw_entry_p99_under_250ms": entries["p99_ms"] < TARGETS["p99_ms"],
+        "draw_entry_ratio": result["entry_ratio"] >= TARGETS["booking_ratio"],
+        "draw_no_errors": errors == 0 and entries["other_errors"] == 0,
+        "draw_allocation_under_10s": allocation["seconds"] < 10,
+        "draw_no_overbooking": result["places_beyond_capacity"] == 0,
+    }
+    requests = {key: raw[key] for key in ("bot_requests", "human_requests", "bots", "humans")}
+    return result, {"phase": f"the draw of {office} {day}", **fairness(won & people, bots, people, requests)}
 
 
 def phases_capacity() -> int:

@@ -97,6 +97,7 @@ ensure_chromium() {
 # its own process group, so stopping one stops its children too.
 RUN_DIR=""
 PG_STOP=""
+PG_PORT=""
 REDIS_PORT=""
 
 make_run_dir() {  # make_run_dir NAME: creates RUN_DIR and installs the traps
@@ -143,8 +144,11 @@ bg_alive() {  # bg_alive NAME: the process started under NAME still runs
 PG_OWNER="$(id -un)"
 run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u "$PG_OWNER" -- "$@"; else "$@"; fi; }
 
+# PG_DURABLE=1: fsync, synchronous_commit and full_page_writes on, as in production (the bench);
+# by default they are off, since a throwaway test cluster need not survive a power cut.
 start_postgres() {
-  local bindir port dir="$RUN_DIR/pg"
+  local bindir port dir="$RUN_DIR/pg" durability="off"
+  [ "${PG_DURABLE:-0}" = 1 ] && durability="on"
   bindir="$(pg_bindir)"
   port="$(free_port)"
   mkdir -p "$dir"
@@ -157,9 +161,65 @@ start_postgres() {
     || run_pg "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >/dev/null
   PG_STOP="$bindir/pg_ctl -D $dir/data -m immediate stop"
   run_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start -o \
-    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB" >/dev/null
+    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$durability -c synchronous_commit=$durability -c full_page_writes=$durability -c max_connections=300 -c shared_buffers=256MB" >/dev/null
   export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
-  log "PostgreSQL on 127.0.0.1:$port"
+  PG_PORT="$port" PG_SOCKET_DIR="$dir"
+  log "PostgreSQL on 127.0.0.1:$port (fsync, synchronous_commit, full_page_writes: $durability)"
+}
+
+# start_pgbouncer: PgBouncer in transaction pooling mode in front of start_postgres's cluster,
+# on a free loopback port in RUN_DIR/pgbouncer; DATABASE_URL then points at it (Django needs
+# DATABASE_POOLER=pgbouncer-transaction, see mpaspor/settings/base.py). PgBouncer refuses to
+# run as root, so as root it runs as the cluster's owner.
+start_pgbouncer() {
+  local port dir="$RUN_DIR/pgbouncer"
+  command -v pgbouncer >/dev/null || apt_install pgbouncer
+  port="$(free_port)"
+  mkdir -p "$dir"
+  printf '"postgres" ""\n' >"$dir/users.txt"
+  cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+postgres = host=127.0.0.1 port=$PG_PORT dbname=postgres user=postgres
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/users.txt
+pool_mode = transaction
+default_pool_size = ${PGBOUNCER_POOL_SIZE:-20}
+max_client_conn = 1000
+ignore_startup_parameters = extra_float_digits,options
+logfile = $dir/pgbouncer.log
+INI
+  if [ "$(id -u)" = 0 ]; then
+    chown -R "$PG_OWNER" "$dir"
+    start_bg pgbouncer - runuser -u "$PG_OWNER" -- pgbouncer "$dir/pgbouncer.ini"
+  else
+    start_bg pgbouncer - pgbouncer "$dir/pgbouncer.ini"
+  fi
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  log "PgBouncer (transaction pooling, ${PGBOUNCER_POOL_SIZE:-20} server connections) on 127.0.0.1:$port"
+}
+
+# start_haproxy PORT BACKEND_PORT...: HAProxy on 127.0.0.1:PORT spreading HTTP requests over
+# the given loopback ports (least connections first), its configuration in RUN_DIR/haproxy.
+start_haproxy() {
+  local port="$1" dir="$RUN_DIR/haproxy" backend i=0
+  shift
+  command -v haproxy >/dev/null || apt_install haproxy
+  mkdir -p "$dir"
+  {
+    printf 'global\n  maxconn 4096\n\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 60s\n'
+    printf '  timeout server 60s\n  timeout queue 30s\n  option http-keep-alive\n\n'
+    printf 'frontend portal\n  bind 127.0.0.1:%s\n  default_backend nodes\n\n' "$port"
+    printf 'backend nodes\n  balance leastconn\n'
+    for backend in "$@"; do i=$((i + 1)); printf '  server node%s 127.0.0.1:%s\n' "$i" "$backend"; done
+  } >"$dir/haproxy.cfg"
+  haproxy -c -q -f "$dir/haproxy.cfg"
+  start_bg haproxy "$dir/haproxy.log" haproxy -db -f "$dir/haproxy.cfg"
+  log "HAProxy on 127.0.0.1:$port in front of $*"
 }
 
 # redis_up PORT: (re)start Redis on that port with its folder RUN_DIR/redis, as at the first start.

@@ -23,6 +23,7 @@ UNDER_TEST = (
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
+    "DATABASE_POOLER",
     "EMAIL_BACKEND",
     "EMAIL_HOST",
     "EMAIL_USE_TLS",
@@ -155,3 +156,27 @@ def test_seed_demo_refuses_production_and_writes_nothing(valid_env, tmp_path):
     assert "seed_demo refused" in refused.stderr and PRODUCTION in refused.stderr, refused.stderr
     assert "Demo data ready" not in refused.stdout
     assert not (tmp_path / "never-created.sqlite3").exists()
+
+
+POOLER = [
+    "-c",
+    "import django; django.setup(); from django.conf import settings as s;"
+    "print(s.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False))",
+]
+
+
+@pytest.mark.parametrize(("pooler", "disabled"), [(None, "False"), ("pgbouncer-transaction", "True")])
+def test_behind_pgbouncer_in_transaction_mode_there_are_no_server_side_cursors(valid_env, pooler, disabled):
+    valid_env["DATABASE_URL"] = "postgres://portal@db.example.go.id:6432/mpaspor"  # never opened
+    if pooler:
+        valid_env["DATABASE_POOLER"] = pooler
+    booted = _run(POOLER, valid_env)
+    assert booted.returncode == 0, booted.stderr
+    assert booted.stdout.split() == [disabled]
+
+
+def test_an_unknown_database_pooler_stops_the_boot(valid_env):
+    valid_env["DATABASE_POOLER"] = "pgbouncer-statement"
+    booted = _run(POOLER, valid_env)
+    assert booted.returncode != 0
+    assert "DATABASE_POOLER must be one of" in booted.stderr

@@ -101,6 +101,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# DATABASE_POOLER: what sits between Django and PostgreSQL. Empty (the default): nothing, a
+# connection is one PostgreSQL session. `pgbouncer-transaction`: PgBouncer in transaction
+# pooling mode, where consecutive transactions may run on different server sessions, so no
+# server-side cursors (they outlive a transaction); the code keeps no other session state
+# (locks and lock_timeout are transaction-scoped: SET LOCAL in core/locks.py).
+DATABASE_POOLERS = ("", "pgbouncer-transaction")
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="").strip()
+if DATABASE_POOLER not in DATABASE_POOLERS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be one of {DATABASE_POOLERS}, not {DATABASE_POOLER!r}.")
+
+
+def pooled(database: dict) -> dict:
+    """`database` (a DATABASES entry) as DATABASE_POOLER needs it."""
+    if DATABASE_POOLER == "pgbouncer-transaction" and database["ENGINE"] != "django.db.backends.sqlite3":
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return database
+
+
+DATABASES["default"] = pooled(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker ----------------------------------------------------------------------

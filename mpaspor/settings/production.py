@@ -76,6 +76,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"] = pooled(DATABASES["default"])  # noqa: F405 - DATABASE_POOLER, base.py
 
 # base.py builds the caches and the Celery broker from REDIS_URL; without it tasks would run
 # inside web requests and rate limits would count per process.
