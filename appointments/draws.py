@@ -44,6 +44,7 @@ from queueing.models import (
 from queueing.selectors import taken_places
 
 E = EntryStatus
+DRAW_LOCK = 1313  # the advisory-lock namespace of the draws: (DRAW_LOCK, release id)
 logger = logging.getLogger(__name__)
 
 
@@ -99,8 +100,10 @@ def draw_enter(
         raise _refuse("draw_closed", _("The draw for this day is not open for entries."))
     release = release or releases.release_open(office=office, day=day)
     slots = _sessions_of(office, day, session_ids)
-    for slot in slots:
-        places.slot_check_bookable(slot, application, through_draw=True)
+    # One office, one day: the window, closures and products are the same for every session.
+    places.slot_check_bookable(slots[0], application, through_draw=True)
+    if not all(slot.is_open for slot in slots):
+        raise places.slot_not_bookable_error()
     lanes = places.booking_lanes(application, priority)
     choices = [slot.pk for slot in slots]
     wants_priority = lanes[0] == Lane.PRIORITY
@@ -147,10 +150,13 @@ def _hold_window_open(release: QuotaRelease) -> None:
     Entries share the lock with each other (no queue at the opening); the draw's exclusive
     lock waits for entries in flight and they wait for it, so no entry is written or removed
     after the draw read the list."""
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            sql = "SELECT closes_at, drawn_at FROM queueing_quotarelease WHERE id = %s FOR SHARE"
-            cursor.execute(sql, [release.pk])
+            # An advisory lock, not FOR SHARE on the row: thousands of share-lockers of one row
+            # rewrite its header and queue on it; the lock manager's shared locks cost nothing.
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [DRAW_LOCK, release.pk])
+            cursor.execute("SELECT closes_at, drawn_at FROM queueing_quotarelease WHERE id = %s", [release.pk])
             closes_at, drawn_at = cursor.fetchone()
     else:
         closes_at, drawn_at = release.closes_at, release.drawn_at
@@ -213,6 +219,9 @@ def release_allocate(*, release: QuotaRelease, close_now: bool = False, actor=No
         release = locks.lock(QuotaRelease.objects.select_related("office"), release.pk)
         if release.is_drawn:
             return _summary(release, time.monotonic() - started)
+        if connection.vendor == "postgresql":  # wait for the entries in flight; later ones wait for us
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DRAW_LOCK, release.pk])
         now = timezone.now()
         if now < release.closes_at:
             if not close_now:
@@ -353,17 +362,19 @@ def waitlist_offer(*, release: QuotaRelease) -> int:
             held = Booking.objects.filter(slot=slot, lane=Lane.REGULAR).filter(holds_place_q(now)).count()
             offered = DrawEntry.objects.filter(release=release, status=E.OFFERED, offered_slot=slot).count()
             free[slot] = slot.capacity - held - offered
-        queue = iter(DrawEntry.objects.filter(release=release, status=E.WAITLISTED).order_by("ticket", "code"))
+        queue = list(DrawEntry.objects.filter(release=release, status=E.WAITLISTED).order_by("ticket", "code"))
         until = now + timedelta(minutes=settings.WAITLIST_OFFER_MINUTES)
         made = []
-        for slot, count in free.items():
-            for _ in range(max(count, 0)):
-                entry = next(queue, None)
-                if entry is None:
-                    break
-                entry.status, entry.offered_slot, entry.offer_until = E.OFFERED, slot, until
-                entry.save(update_fields=["status", "offered_slot", "offer_until", "updated_at"])
-                made.append(entry)
+        by_id = {slot.pk: slot for slot in slots}
+        for entry in queue:  # in draw order, each their best-ranked session with a place free
+            ranked = [by_id[c] for c in entry.choices[: draw.MAX_CHOICES] if c in by_id]
+            slot = next((s for s in ranked if free[s] > 0), None)
+            if slot is None:
+                continue
+            free[slot] -= 1
+            entry.status, entry.offered_slot, entry.offer_until = E.OFFERED, slot, until
+            entry.save(update_fields=["status", "offered_slot", "offer_until", "updated_at"])
+            made.append(entry)
         _tell(made, "waitlist_offered")
     if made or lapsed_rows:
         places.hints.forget_availability(release.office.code)

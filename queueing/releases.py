@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,18 +120,29 @@ def openings(office: Office, days: list[date]) -> dict[date, tuple[str, datetime
     return out
 
 
-def refuse_direct_booking(office: Office, day: date, *, offered: bool = False) -> None:
+def wanted_by_waitlist(release: QuotaRelease, slot_id: int, now: datetime | None = None) -> bool:
+    """Someone waiting for a freed place ranked this session (the waitlist holds only those)."""
+    now = now or timezone.now()
+    waiting = DrawEntry.objects.filter(release=release).filter(
+        Q(status=EntryStatus.WAITLISTED) | Q(status=EntryStatus.OFFERED, offer_until__gt=now)
+    )
+    return any(slot_id in choices for choices in waiting.values_list("choices", flat=True).iterator(chunk_size=2000))
+
+
+def refuse_direct_booking(office: Office, day: date, slot_id: int | None = None) -> None:
     """Raise the refusal of taking a place of `day` directly, while its draw or waitlist rules it.
 
-    `offered`: the booking takes a place a waitlist offer reserved for this person."""
-    opening = day_opening(office, day, release_of(office, day))
+    On a drawn day with a waitlist, only the sessions someone waiting ranked are the waitlist's;
+    the others are booked as on any day."""
+    release = release_of(office, day)
+    opening = day_opening(office, day, release)
     if opening == ENTRY:
         message = _("This day is given out by a draw. Enter the draw before it closes; speed makes no difference.")
         raise DomainError("draw_open", message, status=409)
     if opening == DRAWING:
         message = _("The draw for this day is being made. Please look again shortly.")
         raise DomainError("draw_pending", message, status=409)
-    if opening == WAITLIST and not offered:
+    if opening == WAITLIST and (slot_id is None or wanted_by_waitlist(release, slot_id)):
         message = _("Places freed on this day go to the waitlist in draw order, not to the fastest booking.")
         raise DomainError("waitlist_only", message, status=409)
 

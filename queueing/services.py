@@ -160,7 +160,7 @@ def slot_check_bookable(slot: SessionSlot, application: Application, *, through_
     if not (office.is_active and slot.is_open and first <= slot.date <= last):
         raise slot_not_bookable_error()
     if not through_draw and office.opening_mode == OpeningMode.DRAW:
-        releases.refuse_direct_booking(office, slot.date)
+        releases.refuse_direct_booking(office, slot.date, slot.pk)
     if closures(office, slot.date, slot.date):
         raise DomainError("slot_not_bookable", _("The office is closed on that day."), status=409)
     if not office.serves(application.passport_type):

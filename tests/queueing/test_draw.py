@@ -242,3 +242,21 @@ def test_an_office_in_race_mode_books_the_released_day_directly():
     application = ready_application()
     booking = appointments.booking_create(application=application, slot=slot, actor=application.owner)
     assert booking.status == BookingStatus.HELD
+
+
+def test_the_waitlist_is_offered_only_sessions_it_ranked_and_holds_only_those(release, sessions):
+    for _ in range(4):  # four want the first session (two places); nobody ranks the others
+        enter(ready_application(), sessions[:1])
+    draws.release_allocate(release=release, close_now=True)
+    for entry in DrawEntry.objects.filter(status=EntryStatus.NOT_DRAWN):
+        draws.waitlist_join(application=entry.application, actor=entry.application.owner)
+    assert draws.waitlist_offer(release=release) == 0  # the free places of other sessions are nobody's offer
+    assert not DrawEntry.objects.filter(status=EntryStatus.OFFERED).exists()
+    racer = ready_application()
+    booking = appointments.booking_create(application=racer, slot=sessions[1], actor=racer.owner)
+    assert booking.slot_id == sessions[1].pk  # a session nobody waits for is booked as on any day
+    winner = DrawEntry.objects.filter(status=EntryStatus.WON).select_related("booking").first()
+    committed(appointments.booking_cancel, booking=winner.booking, actor=winner.application.owner)
+    other = ready_application()
+    with domain_error("waitlist_only"):
+        appointments.booking_create(application=other, slot=sessions[0], actor=other.owner)
