@@ -8,6 +8,8 @@
 #   control.sh kill-worker                                  kill -9 the worker and its pool
 #   control.sh worker-pid                                   the running worker's process id
 #   control.sh redis-stop | redis-start                     shutdown nosave; start on the same port and folder
+#   control.sh open-draw DATE SECONDS [OFFICE]              open that day's draw by hand (manage.py draw_open) for
+#                                                           SECONDS; prints the release's public record (JSON)
 source "$(dirname "$0")/../../scripts/lib.sh"
 : "${E2E_RUN_DIR:?set by scripts/e2e.sh}"
 source "$E2E_RUN_DIR/e2e.env"
@@ -77,8 +79,12 @@ case "${1:-}" in
   redis-start)
     redis_up "$E2E_REDIS_PORT"
     ;;
+  open-draw)
+    : "${2:?usage: $0 open-draw DATE SECONDS [OFFICE]}" "${3:?usage: $0 open-draw DATE SECONDS [OFFICE]}"
+    "$E2E_VENV/bin/python" manage.py draw_open --office "${4:-e2e-lab}" --date "$2" --seconds "$3"
+    ;;
   *)
-    echo "usage: $0 start-gunicorn|start-worker|start-beat|kill-worker|worker-pid|redis-stop|redis-start" >&2
+    echo "usage: $0 start-gunicorn|start-worker|start-beat|kill-worker|worker-pid|redis-stop|redis-start|open-draw DATE SECONDS [OFFICE]" >&2
     exit 2
     ;;
 esac

@@ -7,7 +7,9 @@ portal's code nor reads its database. One line per check; the exit status is non
 check failed, and any answer >= 500 seen at any time fails the run.
 
 scripts/e2e.sh starts it with: E2E_BASE_URL, E2E_MAIL_DIR, E2E_PAYMENT_SECRET, E2E_BILL_TTL,
-E2E_OFFICE (a small office: 8 places a session) and E2E_CONTROL (the path of control.sh).
+E2E_OFFICE (a small office: 8 places a session) and E2E_CONTROL (the path of control.sh). Check 14
+draws a day of E2E_DRAW_OFFICE (tests/e2e/office.json: one session a day, so that every place a
+waitlist is offered is one a winner gave back).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ MAIL_DIR = Path(os.environ["E2E_MAIL_DIR"])
 PAYMENT_SECRET = os.environ["E2E_PAYMENT_SECRET"].encode()
 BILL_TTL = int(os.environ.get("E2E_BILL_TTL", "20"))
 OFFICE = os.environ.get("E2E_OFFICE", "e2e-lab")
+DRAW_OFFICE = os.environ.get("E2E_DRAW_OFFICE", "e2e-draw")
 CONTROL = os.environ["E2E_CONTROL"]
 OUTAGE_SECONDS = float(os.environ.get("E2E_REDIS_OUTAGE_SECONDS", "30"))
 RUN = secrets.token_hex(3)
@@ -217,6 +220,7 @@ class Check:
     def __init__(self, name: str):
         self.name, self.problems, self.notes = name, [], []
         self.started = time.monotonic()
+        self.seconds = 0.0
 
     def expect(self, ok, what: str) -> bool:
         if not ok:
@@ -231,7 +235,9 @@ RESULTS: list[Check] = []
 
 
 @contextmanager
-def check(name: str):
+def check(name: str, *, deferred: bool = False):
+    """One check: its failures are collected, and its line printed at the end, or by `report`
+    later (`deferred`: a check run in the background, reported at its place in the order)."""
     current = Check(name)
     try:
         yield current
@@ -241,7 +247,13 @@ def check(name: str):
         current.problems.append(f"no answer: {exc}")
     except Exception as exc:  # noqa: BLE001 - a broken check is a failed check, with its trace
         current.problems.append(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
-    seconds = time.monotonic() - current.started
+    current.seconds = time.monotonic() - current.started
+    if not deferred:
+        report(current)
+
+
+def report(current: Check) -> None:
+    seconds = current.seconds
     with print_lock:
         RESULTS.append(current)
         verdict = "\033[32mOK  \033[0m" if not current.problems else "\033[1;31mFAIL\033[0m"
@@ -491,10 +503,10 @@ def now() -> datetime:
 # --- The operator -------------------------------------------------------------------------------
 
 
-def control(action: str) -> str:
-    done = subprocess.run([CONTROL, action], capture_output=True, text=True, timeout=180)
+def control(action: str, *args: str) -> str:
+    done = subprocess.run([CONTROL, action, *args], capture_output=True, text=True, timeout=180)
     if done.returncode != 0:
-        raise Failed(f"control.sh {action} failed: {done.stderr.strip()[-800:]}")
+        raise Failed(f"control.sh {' '.join([action, *args])} failed: {done.stderr.strip()[-800:]}")
     return done.stdout.strip()
 
 
@@ -543,6 +555,9 @@ OWN_SUBJECTS = {"bill_reminder": "your billing code expires soon"}
 # Steps the applicant took on the page themselves, told once in the submission's e-mail (which
 # lists every document) instead of one e-mail each (applicants.notifications.QUIET_ACTIONS).
 TOLD_AT_SUBMISSION = {"document_uploaded"}
+# The draw's steps the applicant sees on the page at once, and a draw won (the booking's e-mail,
+# with the bill, says it): no e-mail each (the same QUIET_ACTIONS).
+QUIET_DRAW_STEPS = {"draw_entered", "draw_changed", "draw_withdrawn", "draw_won", "waitlist_joined", "waitlist_left"}
 
 
 def mails_match_timeline(person: Applicant) -> tuple[list[str], list[str]]:
@@ -552,7 +567,7 @@ def mails_match_timeline(person: Applicant) -> tuple[list[str], list[str]]:
     steps = collections.Counter(
         OWN_SUBJECTS.get(entry["action"], entry["label"])
         for entry in person.timeline()
-        if entry["action"] not in TOLD_AT_SUBMISSION
+        if entry["action"] not in TOLD_AT_SUBMISSION | QUIET_DRAW_STEPS
     )
     mailed = collections.Counter(inbox.status_mails(person.number))
     missing = sorted((steps - mailed).elements())
@@ -941,6 +956,245 @@ def check_worker_killed(payers: list[Applicant], lapsing: Applicant, session: di
         )
 
 
+# --- 14. A fair draw, recomputed from outside ---------------------------------------------------
+
+DRAW_SECONDS = int(os.environ.get("E2E_DRAW_SECONDS", "15"))  # the entry window opened by hand
+
+
+def draw_ticket(seed: str, key: str) -> str:
+    return hmac.new(seed.encode("ascii"), key.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def recomputed_draw(seed: str, entries: list[dict], places: dict) -> dict[str, str]:
+    """{entry key: session id} as the published rule gives it, written again from its description:
+    entries in (ticket, key) order; a priority pass over priority places, then a regular pass,
+    each entry taking its best-ranked session (of its first three) with a place left."""
+    order = sorted(entries, key=lambda entry: (draw_ticket(seed, entry["key"]), entry["key"]))
+    left = {str(session): list(counts) for session, counts in places.items()}  # [regular, priority]
+    won: dict[str, str] = {}
+    for lane in (1, 0):
+        for entry in order:
+            if entry["key"] in won or (lane == 1 and not entry["priority"]):
+                continue
+            free = [str(s) for s in entry["choices"][:3] if left.get(str(s), [0, 0])[lane] > 0]
+            if free:
+                left[free[0]][lane] -= 1
+                won[entry["key"]] = free[0]
+    return won
+
+
+def draw_record(day: str, code: str | None = None) -> dict:
+    query = f"?code={code}" if code else ""
+    return expect_status(http.call("GET", f"/api/v1/draws/{DRAW_OFFICE}/{day}/{query}"), 200).json()
+
+
+def day_opening(day: str) -> str | None:
+    return next((d["opening"] for d in availability(DRAW_OFFICE, day)["dates"] if d["date"] == day), None)
+
+
+class DrawCheck(threading.Thread):
+    """Check 14, run beside checks 1-3 (its window and the beat's draw take a minute of waiting);
+    the driver waits for it before stopping Redis, and reports it at its place in the order."""
+
+    def __init__(self, day: dict):
+        super().__init__(daemon=True)
+        self.day = day
+        self.entrants = [Applicant("draw") for _ in range(day["sessions"][0]["capacity"] + 3)]
+        self.quitter = Applicant("draw-quit")  # books directly (refused), enters and withdraws
+        self.people = [*self.entrants, self.quitter]
+        self.result: Check | None = None
+
+    def run(self):
+        with check("14 a fair draw, recomputed from outside", deferred=True) as c:
+            self.result = c
+            self.body(c)
+
+    def entry(self, person: Applicant) -> dict:
+        return expect_status(person.call("GET", f"/api/v1/applications/{person.id}/draw-entry/"), 200).json()
+
+    def body(self, c: Check) -> None:  # noqa: PLR0915 - one story, told in order
+        day = self.day["date"]
+        wanted = self.day["sessions"][0]["id"]
+        places = self.day["sessions"][0]["capacity"]
+        with ThreadPoolExecutor(3) as pool:
+            list(pool.map(Applicant.prepare, self.people))
+
+        # Open the day's draw as an operator; its commitment is public from the first second.
+        shown = control("open-draw", day, str(DRAW_SECONDS), DRAW_OFFICE)
+        opened = json.loads(next(line for line in reversed(shown.splitlines()) if line.startswith("{")))
+        commitment, closes = opened.get("commitment") or "", at(opened["closes_at"])
+        c.expect(re.fullmatch(r"[0-9a-f]{64}", commitment), f"no commitment at the opening: {opened}")
+        c.expect(opened.get("seed") is None, f"the seed is public before the close: {opened}")
+        public = draw_record(day)
+        c.expect(
+            public["commitment"] == commitment and public["seed"] is None and public["opening"] == "draw",
+            f"the public record while open: {public}",
+        )
+        shows = wait_until(lambda: day_opening(day) == "draw", 10, every=0.5)
+        c.expect(shows, f"the availability shows {day} as {day_opening(day)!r}, not 'draw'")
+        direct = self.quitter.book(wanted)
+        c.expect(direct.status == 409 and direct.code == "draw_open", f"direct booking while open: {direct!r}")
+
+        # Enter: everyone ranks the same session only, so its places + 3 entries leave 3 not drawn.
+        def enter(person: Applicant, sessions: list[int]) -> Response:
+            body = {"office": DRAW_OFFICE, "date": day, "sessions": sessions, "priority": False}
+            return person.call("PUT", f"/api/v1/applications/{person.id}/draw-entry/", json_body=body)
+
+        changer = self.entrants[0]
+        first = expect_status(enter(changer, [wanted]), 201).json()
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda p: enter(p, [wanted]), [changer, *self.entrants[1:], self.quitter]))
+        c.expect(answers[0].status == 200, f"changing an entry: {answers[0]!r} (200 expected)")
+        c.expect(answers[0].json().get("code") == first["code"], "changing the entry gave it another code")
+        for person, answer in zip([changer, *self.entrants[1:], self.quitter], answers, strict=True):
+            if answer is answers[0]:
+                continue
+            c.expect(answer.status == 201, f"{person} entering: {answer!r}")
+        codes = {}
+        for person in self.entrants:
+            shown_entry = self.entry(person)
+            codes[person] = shown_entry["code"]
+            c.expect(
+                shown_entry["status"] == "entered" and shown_entry["sessions"] == [wanted],
+                f"{person}'s entry: {shown_entry}",
+            )
+            c.expect(shown_entry["draw"]["commitment"] == commitment, f"{person} is shown another commitment")
+            c.expect(shown_entry["draw"]["seed"] is None, f"{person} is shown the seed before the close")
+        quit_code = answers[-1].json().get("code") if answers[-1].status == 201 else None
+        withdrawn = self.quitter.call("DELETE", f"/api/v1/applications/{self.quitter.id}/draw-entry/")
+        c.expect(withdrawn.status == 204, f"withdrawing before the close: {withdrawn!r}")
+        gone = self.quitter.call("GET", f"/api/v1/applications/{self.quitter.id}/draw-entry/")
+        c.expect(gone.status == 404, f"the withdrawn entry: {gone!r}")
+        if now() >= closes:
+            raise Failed(f"the entries took longer than the {DRAW_SECONDS} s window (closed {closes})")
+        entered_by = now()
+
+        # The close: the seed stays secret until the beat job has drawn.
+        wait_until(lambda: now() > closes + timedelta(seconds=0.3), DRAW_SECONDS + 5)
+        pending = draw_record(day)
+        if pending["seed"] is None:
+            c.expect(pending["opening"] == "drawing", f"the public record after the close: {pending}")
+            late = self.quitter.book(wanted)
+            if late.status == 409 and late.code == "slot_full":  # drawn between the two requests
+                c.note("drawn between reading the record and booking")
+            else:
+                c.expect(late.status == 409 and late.code == "draw_pending", f"booking after the close: {late!r}")
+        last: dict = {}
+
+        def drawn() -> dict | None:
+            last.update(draw_record(day))
+            return dict(last) if last["seed"] else None
+
+        record = wait_until(drawn, 90, every=0.5)
+        if not record:
+            raise Failed(f"not drawn 90 s after the close (the beat draws every 30 s): {last}")
+        seen = now()
+        seed, drawn_at = record["seed"], at(record["drawn_at"])
+
+        # At once, before the winners' bills (deadline BILL_TTL) lapse: the results, the bills, and
+        # every winner but one pays; the others join the waitlist and that one cancels.
+        with ThreadPoolExecutor(4) as pool:
+            results = dict(zip(self.entrants, pool.map(self.entry, self.entrants), strict=True))
+        winners = sorted((p for p in self.entrants if results[p]["status"] == "won"), key=lambda p: codes[p])
+        losers = [p for p in self.entrants if results[p]["status"] == "not_drawn"]
+        if len(winners) != places or len(losers) != 3:
+            raise Failed(
+                f"{len(winners)} won, {len(losers)} not drawn of {len(self.entrants)} entries for {places} places"
+            )
+        with ThreadPoolExecutor(4) as pool:
+            bills = dict(zip(winners, pool.map(Applicant.bill, winners), strict=True))
+        for person, bill in bills.items():
+            c.expect(bill["status"] == "unpaid", f"{person}'s bill after the draw is {bill['status']}")
+            c.expect(
+                at(bill["issued_at"]) >= drawn_at - timedelta(seconds=1)
+                and at(bill["expires_at"]) >= drawn_at + timedelta(seconds=BILL_TTL - 1),
+                f"{person}'s bill {bill['issued_at']} to {bill['expires_at']} does not run from the draw {drawn_at}",
+            )
+        canceller, payers = winners[-1], winners[:-1]
+        with ThreadPoolExecutor(4) as pool:
+            paid = list(pool.map(lambda p: send_notice(notice(bills[p]["code"], bills[p]["amount"], now())), payers))
+        c.expect(all(answer_of(a) == "200 paid" for a in paid), f"winners paying: {[answer_of(a) for a in paid]}")
+        with ThreadPoolExecutor(3) as pool:
+            joined = list(pool.map(lambda p: p.call("PUT", f"/api/v1/applications/{p.id}/waitlist/"), losers))
+        for person, answer in zip(losers, joined, strict=True):
+            status = answer.json().get("status") if answer.status == 200 else None
+            c.expect(status == "waitlisted", f"{person} joining the waitlist: {answer!r}")
+        in_time = now() < at(bills[canceller]["expires_at"])
+        cancelled = canceller.call("DELETE", f"/api/v1/applications/{canceller.id}/booking/")
+        c.expect(cancelled.status == 204, f"a winner cancelling the unpaid booking: {cancelled!r}")
+        if not in_time:
+            c.note("(the driver cancelled after the winner's bill lapsed: slow machine)")
+        cancelled_at = time.monotonic()
+
+        # The freed place goes to the first waitlisted entry in ticket order, and only to it.
+        line = sorted(losers, key=lambda p: (draw_ticket(seed, codes[p]), codes[p]))
+        offered = wait_until(lambda: (e := self.entry(line[0]))["status"] == "offered" and e, 60, every=0.5)
+        waited = time.monotonic() - cancelled_at
+        c.expect(offered, f"no offer to the first in line within 60 s of the cancel: {self.entry(line[0])}")
+        for person in line[1:]:
+            status = self.entry(person)["status"]
+            c.expect(status == "waitlisted", f"{person}, not first in line, is {status}")
+        if offered:
+            c.expect(offered["offered_session"] == wanted, f"the offer is not the freed session: {offered}")
+            c.expect(offered["offer_until"] and at(offered["offer_until"]) > now(), f"the offer lapsed: {offered}")
+            accepted = line[0].call("POST", f"/api/v1/applications/{line[0].id}/waitlist/accept/")
+            c.expect(accepted.status == 201, f"accepting the offer: {accepted!r}")
+            if accepted.status == 201:
+                booking = accepted.json()
+                c.expect(booking["session"]["id"] == wanted, f"the accepted booking: {booking}")
+                bill = line[0].bill()
+                c.expect(bill["status"] == "unpaid" and bill["code"] == booking["bill"]["code"], f"its bill: {bill}")
+                payment = send_notice(notice(bill["code"], bill["amount"], now()))
+                c.expect(answer_of(payment) == "200 paid", f"paying the accepted place: {payment!r}")
+                c.expect(self.entry(line[0])["status"] == "accepted", "the entry is not accepted")
+        # The session is full again (a full session is refused before the day's rules: slot_full).
+        refused = self.quitter.book(wanted)
+        c.expect(
+            refused.status == 409 and refused.code in ("waitlist_only", "slot_full"),
+            f"a direct booking of the waitlisted day: {refused!r}",
+        )
+
+        # From outside: the seed opens the commitment, and the published entries and places give
+        # exactly the results each applicant was shown.
+        c.expect(hashlib.sha256(seed.encode("ascii")).hexdigest() == commitment, "sha256(seed) != the commitment")
+        c.expect(record["commitment"] == commitment, "the commitment changed after the opening")
+        c.expect(drawn_at >= closes, f"drawn at {drawn_at}, before the close at {closes}")
+        published = expect_status(http.call("GET", f"/api/v1/draws/{DRAW_OFFICE}/{day}/entries/"), 200).json()[
+            "entries"
+        ]
+        keys = sorted(e["key"] for e in published)
+        c.expect(keys == sorted(codes.values()), f"published entries {keys} are not the {len(codes)} entered")
+        c.expect(quit_code not in keys, "the withdrawn entry is in the draw")
+        c.expect(record["entries"] == len(codes), f"the record counts {record['entries']} entries")
+        c.expect(record["places"].get(str(wanted), [0])[0] == places, f"places published: {record['places']}")
+        mine = recomputed_draw(seed, published, record["places"])
+        for person in self.entrants:
+            shown_entry, code = results[person], codes[person]
+            expected = ("won", int(mine[code])) if code in mine else ("not_drawn", None)
+            c.expect(
+                (shown_entry["status"], shown_entry["won_session"]) == expected,
+                f"{person} {code}: shown {shown_entry['status']}/{shown_entry['won_session']}, recomputed {expected}",
+            )
+            c.expect(shown_entry["draw"]["ticket"] == draw_ticket(seed, code), f"{person}'s ticket differs")
+            c.expect((shown_entry["booking"] is not None) == (code in mine), f"{person}'s booking: {shown_entry}")
+        for person in (winners[0], line[-1]):
+            result = draw_record(day, codes[person]).get("result") or {}
+            c.expect(
+                result.get("ticket") == draw_ticket(seed, codes[person])
+                and result.get("status") == self.entry(person)["status"],
+                f"the public result of {codes[person]}: {result}",
+            )
+        shows = wait_until(lambda: day_opening(day) == "waitlist", 10, every=0.5)
+        c.expect(shows, f"the availability shows {day} as {day_opening(day)!r} with a waitlist, not 'waitlist'")
+        c.note(
+            f"{day}: {len(codes)} entries for {places} places, drawn {(drawn_at - closes).total_seconds():.1f} s "
+            f"after the close (seen {(seen - drawn_at).total_seconds():.1f} s later; entries done "
+            f"{(closes - entered_by).total_seconds():.0f} s before it), recomputed {len(mine)} winners; "
+            f"offer to the first of 3 in line {waited:.1f} s after the cancel; "
+            f"direct bookings: {direct.code}, {late.code if pending['seed'] is None else '-'}, {refused.code}"
+        )
+
+
 # --- 6. The outbox over the whole run ----------------------------------------------------------------
 
 
@@ -960,6 +1214,17 @@ def check_every_step_mailed(people: list[Applicant]) -> None:
 
 def main() -> int:
     say(f"driving {BASE} (office {OFFICE}, bill TTL {BILL_TTL} s, Redis outage {OUTAGE_SECONDS:.0f} s)")
+    # Check 14 draws the last day of the draw office still booked plainly, beside checks 1-3.
+    draw_days = [
+        day
+        for day in availability(DRAW_OFFICE)["dates"]
+        if day["open"] and day["opening"] == "book" and day["sessions"]
+        if all(s["remaining"] == s["capacity"] > 0 for s in day["sessions"])
+    ]
+    if not draw_days:
+        raise SystemExit(f"the office {DRAW_OFFICE} has no untouched day for the draw")
+    draw_check = DrawCheck(draw_days[-1])
+    draw_check.start()
     fresh = [s for s in sessions_of(OFFICE) if s["remaining"] == s["capacity"] and s["capacity"] > 0]
     if len(fresh) < 5:
         raise SystemExit(f"the office {OFFICE} has only {len(fresh)} empty sessions")
@@ -1001,9 +1266,18 @@ def main() -> int:
     check_renew_then_old(lapsers["late-b"])
     check_renew_pay_new_then_old(lapsers["late-c"])
     check_both_at_once(lapsers["late-d"])
+    # The draw's waitlist offer needs Redis and the worker: it ends before either is stopped.
+    waited = time.monotonic()
+    draw_check.join(timeout=300)
+    say(f"waited {time.monotonic() - waited:.0f} s for check 14 (the draw) before stopping Redis")
     check_redis_outage(crowd, s_crowd, s_spare)
     check_worker_killed(payers, lapsing, s_worker)
-    check_every_step_mailed(people)
+    if draw_check.result is None or draw_check.is_alive():
+        with check("14 a fair draw, recomputed from outside") as c:
+            c.expect(False, "still running after 300 s")
+    else:
+        report(draw_check.result)
+    check_every_step_mailed([*people, *draw_check.people])
 
     with check("0 answers >= 500 (and none unanswered) over the whole run") as c:
         c.expect(not http.server_errors, f"{len(http.server_errors)} answers >= 500, first: {http.server_errors[:3]}")
