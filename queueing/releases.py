@@ -30,6 +30,9 @@ WAITLIST = "waitlist"  # drawn; freed places go to the waitlist
 
 def window_of(office: Office, day: date) -> tuple[datetime, datetime]:
     """The entry window of `day`: from the release time on the day it enters the horizon."""
+    # A day decades away (typed, not chosen) has no real window; kept near so no sum overflows.
+    today = timezone.now().date()
+    day = min(max(day, today - timedelta(days=3650)), today + timedelta(days=3650))
     released_on = day - timedelta(days=office.booking_horizon_days)
     opens = SessionSlot.aware(office, released_on, office.quota_release_time)
     return opens, opens + timedelta(minutes=office.entry_window_minutes)
