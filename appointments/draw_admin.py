@@ -9,24 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.admin import OfficeScope
 from appointments import draws
+from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
 from queueing import releases
 from queueing.models import DrawEntry, QuotaRelease
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(QuotaRelease)
-class QuotaReleaseAdmin(ReadOnly, admin.ModelAdmin):
+class QuotaReleaseAdmin(ReadOnlyAdmin):
     list_display = ["office", "date", "opening", "opens_at", "closes_at", "drawn_at", "entries_drawn", "waiting"]
     list_filter = ["office", "drawn_at"]
     date_hierarchy = "date"
@@ -64,7 +54,7 @@ class QuotaReleaseAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(DrawEntry)
-class DrawEntryAdmin(OfficeScope, ReadOnly, admin.ModelAdmin):
+class DrawEntryAdmin(OfficeScope, ReadOnlyAdmin):
     list_display = ["code", "release", "application", "status", "won_slot", "offered_slot", "offer_until"]
     list_filter = ["status", "release__office", "release__date"]
     search_fields = ["=code", "=application__number"]

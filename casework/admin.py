@@ -20,7 +20,7 @@ from applicants.models import Application, Document
 from casework import services as casework
 from casework.admin_workflow import FlagDecisionForm, staff_moves
 from casework.models import Interview, Issuance, TravelBan, TravelBanFlag
-from core.admin import ServiceWritesAdmin
+from core.admin import ReadOnlyAdmin, ServiceWritesAdmin
 from core.audit import action_label, log_action
 from core.errors import DomainError
 from core.web import flash_refusal
@@ -288,19 +288,6 @@ class ApplicationAdmin(OfficeScope, NikNotInAddress, NumberSearch, ServiceWrites
                 _("%(document)s uploaded on the applicant's behalf.") % {"document": document.get_kind_display()},
             )
         return self._back(application_id)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that only services write: staff look, nobody edits here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Interview)

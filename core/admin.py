@@ -4,8 +4,21 @@ from core.audit import entries_visible_to
 from core.models import AuditEntry
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only services write: staff look, nobody edits here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read only: the database itself refuses to change or delete an entry."""
 
     list_display = ["created_at", "application_id", "actor", "action", "from_status", "to_status", "reason"]
@@ -16,15 +29,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return entries_visible_to(request.user, super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceWritesAdmin(admin.ModelAdmin):
