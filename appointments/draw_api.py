@@ -117,7 +117,6 @@ class DrawEntryView(APIView):
             session_ids=data.validated_data["sessions"],
             priority=data.validated_data["priority"],
         )
-        entry = draws.current_entry(application)
         return Response(DrawEntryOut(entry).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses={204: None}, tags=["draw"], summary="Withdraw the entry before the draw closes")

@@ -54,14 +54,9 @@ def _context(application, office: Office, day: date) -> dict:
     """What the draw page shows for one office-day: the window, the commitment, the sessions,
     and the applicant's entry there with what it allows now."""
     sessions = list(SessionSlot.objects.filter(office=office, date=day, is_open=True).order_by("start_time"))
-    release = releases.release_of(office, day)
-    if release is None and not sessions:
+    if not sessions and releases.release_of(office, day) is None:
         raise Http404  # no sessions and no draw: nothing to show (and no clock to compute)
-    opening = releases.day_opening(office, day, release)
-    if release is None and opening == releases.ENTRY:
-        # The window is open by the clock: make the row now, so its commitment is public
-        # before anyone enters (the periodic job would make the same row).
-        release = releases.release_open(office=office, day=day)
+    release, opening = releases.release_now(office, day)
     opens, closes = (release.opens_at, release.closes_at) if release else releases.window_of(office, day)
     current = draws.current_entry(application)
     entry = current if current is not None and release is not None and current.release_id == release.pk else None

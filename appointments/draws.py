@@ -94,11 +94,9 @@ def draw_enter(
     services.check_ready_to_book(application)
     if Booking.objects.filter(nik=application.nik, status__in=ACTIVE).exists():
         raise services._nik_taken_error()
-    release = releases.release_of(office, day)
-    opening = releases.day_opening(office, day, release)
+    release, opening = releases.release_now(office, day)
     if opening != releases.ENTRY:
         raise _refuse("draw_closed", _("The draw for this day is not open for entries."))
-    release = release or releases.release_open(office=office, day=day)
     slots = _sessions_of(office, day, session_ids)
     # One office, one day: the window, closures and products are the same for every session.
     places.slot_check_bookable(slots[0], application, through_draw=True)
@@ -116,7 +114,7 @@ def draw_enter(
         _hold_window_open(release)
         if entry is not None and entry.release_id == release.pk:
             DrawEntry.objects.filter(pk=entry.pk).update(choices=choices, priority=wants_priority)
-            entry.choices, entry.priority = choices, wants_priority
+            entry.choices, entry.priority, entry.release = choices, wants_priority, release
             log_action(application, actor, "draw_changed", data={"entry": entry.code, **data})
             return entry, False
         if entry is not None:  # entering another day's draw replaces the waiting entry
@@ -138,7 +136,7 @@ def draw_enter(
                 raise _refuse("draw_entry_exists", message) from None
             # The same entry sent twice at once (a double tap, a retry): the second is a change.
             DrawEntry.objects.filter(pk=mine.pk).update(choices=choices, priority=wants_priority)
-            mine.choices, mine.priority = choices, wants_priority
+            mine.choices, mine.priority, mine.release = choices, wants_priority, release
             return mine, False
         log_action(application, actor, "draw_entered", data={"entry": entry.code, **data})
     return entry, True

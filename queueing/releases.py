@@ -63,6 +63,18 @@ def release_open(*, office: Office, day: date, opens_at: datetime | None = None,
         return QuotaRelease.objects.get(office=office, date=day)
 
 
+def release_now(office: Office, day: date) -> tuple[QuotaRelease | None, str]:
+    """The release of `day` and what the day allows now; while its window is open by the
+    clock the row is made at once, so its commitment is public before the first entry."""
+    release = release_of(office, day)
+    opening = day_opening(office, day, release)
+    if release is None and opening == ENTRY:
+        release = release_open(office=office, day=day)
+    if release is not None:
+        release.office = office
+    return release, opening
+
+
 def releases_open_due(*, now: datetime | None = None) -> int:
     """The periodic job: open the release of every draw-mode office whose window is open now,
     so its commitment is public from the first minute. Idempotent."""
