@@ -1,20 +1,26 @@
 """The quota draw over the API: entering, changing and withdrawing an entry, the waitlist and
 its offers, and the public record of each draw (commitment, seed, entries) for recomputation."""
 
+import re
 from datetime import date
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
-from appointments import draws
+from appointments import draws, entry_fast
 from appointments.api import BookingOut, BookingThrottles
+from core import json_input
 from core.errors import DomainError
+from core.fastjwt import access_token_claims
+from core.throttling import BOOKING, limit
+from core.web import AnswersBeforeDRF, domain_error_page
 from queueing import draw, releases
 from queueing.models import DrawEntry, EntryStatus, Office, QuotaRelease, SessionSlot
 from queueing.selectors import alternatives_for
@@ -90,7 +96,90 @@ def _entry_of(application) -> DrawEntry:
     return entry
 
 
-class DrawEntryView(APIView):
+OFFICE_CODE = re.compile(r"[-a-zA-Z0-9_]{1,20}")  # what DrawEntryIn's SlugField accepts
+ENTRY_FIELDS = frozenset(("office", "date", "sessions", "priority"))
+
+
+def _plain_entry(body) -> tuple[str, date, list[int]] | None:
+    """The plain entry's fields, exactly as DrawEntryIn would read them; None for anything else."""
+    if not isinstance(body, dict) or not {"office", "date", "sessions"} <= body.keys() <= ENTRY_FIELDS:
+        return None
+    office, day, sessions = body["office"], body["date"], body["sessions"]
+    if body.get("priority", False) is not False or not isinstance(office, str) or not OFFICE_CODE.fullmatch(office):
+        return None
+    if not isinstance(day, str) or len(day) != 10 or not isinstance(sessions, list):
+        return None
+    if not 1 <= len(sessions) <= draw.MAX_CHOICES or len(set(map(repr, sessions))) != len(sessions):
+        return None
+    if not all(type(s) is int and 0 < s < 2**63 for s in sessions):
+        return None
+    try:
+        return office, date.fromisoformat(day), sessions
+    except ValueError:
+        return None
+
+
+class DrawEntryView(AnswersBeforeDRF, APIView):
+    @classmethod
+    def fast(cls, request, application_id):
+        """The opening minute's plain entry, in one upsert (`entry_fast`); anything else, None.
+
+        Only a PUT with a valid bearer token of ours whose body is a plain entry (no priority
+        lane); the answer is the one the full path gives for the entry it would write."""
+        if request.method != "PUT" or request.content_type != "application/json":
+            return None
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        claims = access_token_claims(header[7:].strip()) if header.startswith("Bearer ") else None
+        if claims is None or not isinstance(claims.get("hash_password"), str) or "user_id" not in claims:
+            return None
+        try:
+            plain = _plain_entry(json_input.loads(request.body))
+        except ValueError:
+            return None
+        if plain is None:
+            return None
+        office, day, sessions = plain
+        try:
+            limit(request, *BOOKING, user_id=claims["user_id"])
+        except DomainError as exc:
+            return domain_error_page(request, exc)
+        entry = entry_fast.draw_enter_fast(
+            user_id=claims["user_id"],
+            password_digest=claims["hash_password"],
+            application_id=str(application_id),
+            office_code=office,
+            day=day,
+            session_ids=sessions,
+        )
+        if entry is None:
+            return None
+        body = {
+            "code": entry.code,
+            "office": entry.terms.office,
+            "date": day.isoformat(),
+            "sessions": sessions,
+            "priority": False,
+            "status": EntryStatus.ENTERED.value,
+            "status_label": str(EntryStatus.ENTERED.label),
+            "won_session": None,
+            "booking": None,
+            "offered_session": None,
+            "offer_until": None,
+            "draw": {
+                "closes_at": entry.closes_at,
+                "commitment": entry.terms.commitment,
+                "seed": None,
+                "ticket": None,
+            },
+            "alternatives": [],
+        }
+        return JsonResponse(
+            body,
+            status=status.HTTP_201_CREATED if entry.created else status.HTTP_200_OK,
+            encoder=JSONEncoder,  # as DRF renders the full path's answer
+            json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+        )
+
     def get_throttles(self):
         return [] if self.request.method == "GET" else [cls() for cls in BookingThrottles]
 

@@ -214,12 +214,15 @@ def release_allocate(*, release: QuotaRelease, close_now: bool = False, actor=No
     `close_now`: an operator ends the window early (the bench, a day released by hand)."""
     started = time.monotonic()
     with transaction.atomic(durable=True):
+        if connection.vendor == "postgresql":
+            # Wait for the entries in flight; later ones wait for us. Before the row lock: an
+            # entry checks its reference to this row at commit (FOR KEY SHARE), which waits for
+            # a row lock, so taking the row first would deadlock with every entry in flight.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DRAW_LOCK, release.pk])
         release = locks.lock(QuotaRelease.objects.select_related("office"), release.pk)
         if release.is_drawn:
             return _summary(release, time.monotonic() - started)
-        if connection.vendor == "postgresql":  # wait for the entries in flight; later ones wait for us
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DRAW_LOCK, release.pk])
         now = timezone.now()
         if now < release.closes_at:
             if not close_now:

@@ -96,6 +96,12 @@ function init(args)
 end
 
 function request()
+  if id == 0 and not verified then
+    -- wrk calls request() once on its first thread to check the script, and never sends it:
+    -- that call must not use up an applicant, or the entry phase waits for an answer forever.
+    verified = true
+    return wrk.format("GET", "/health/")
+  end
   if mode == "health" then
     return wrk.format("GET", "/health/")
   elseif mode == "availability" then

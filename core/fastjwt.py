@@ -1,9 +1,11 @@
-"""A lean check of our own HS256 access tokens, for the booking fast path only.
+"""A lean check of our own HS256 access tokens, for the fast paths of the opening minute.
 
 simplejwt/PyJWT take ~80 us per token in Python; this takes a few. It is a real check
-(signature, type, expiry), but it only ever lets the fast path answer `slot_full`, which is
-public information; every other answer comes from the full view, with full validation.
-Anything unusual returns None and the request goes the full way.
+(signature, type, expiry). The booking fast path only ever answers `slot_full` with it,
+which is public; the draw's entry (`appointments.entry_fast`) also checks in the database
+what simplejwt checks there (the account exists, is active, and the token's password
+digest is the current password's). Anything unusual returns None and the request goes
+the full way.
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ def _b64(segment: str) -> bytes:
 
 
 def access_token_user(raw: str) -> int | str | None:
+    claims = access_token_claims(raw)
+    return None if claims is None else claims.get(settings.SIMPLE_JWT.get("USER_ID_CLAIM", "user_id"))
+
+
+def access_token_claims(raw: str) -> dict | None:
+    """The claims of a well-signed, unexpired access token of ours; None for anything else."""
     try:
         header, payload, signature = raw.split(".")
         if header != HEADER:
@@ -40,8 +48,10 @@ def access_token_user(raw: str) -> int | str | None:
         if not hmac.compare_digest(expected, _b64(signature)):
             return None
         claims = json.loads(_b64(payload))
+        if not isinstance(claims, dict):
+            return None
         if claims.get("token_type") != "access" or float(claims.get("exp", 0)) <= time.time():
             return None
-        return claims.get(settings.SIMPLE_JWT.get("USER_ID_CLAIM", "user_id"))
+        return claims
     except (ValueError, TypeError, AttributeError, UnicodeError):
         return None

@@ -139,10 +139,13 @@ def _ident(request, scope: str, user_id=None) -> str | None:
 
 def limit(request, *scopes: str, user_id=None) -> None:
     """Count this request against each scope; raise `rate_limited` at the first one over.
-    The one rule every face uses (DRF views through `throttle`)."""
+    The one rule every face uses (DRF views through `throttle`). A request counted here
+    (a fast path that then hands it to the full view) is not counted again by the view."""
+    counted = request.__dict__.setdefault("counted_limits", set())
     for scope in scopes:
         ident = _ident(request, scope, user_id)
-        if ident is not None:
+        if ident is not None and scope not in counted:
+            counted.add(scope)
             enforce(scope, ident)
 
 
@@ -152,6 +155,8 @@ class ScopedThrottle(BaseThrottle):
     scope = ""
 
     def allow_request(self, request, view):
+        if self.scope in getattr(request, "counted_limits", ()):
+            return True  # `limit` counted this request before the view ran
         ident = _ident(request, self.scope) or f"a{client_address(request)}"
         self._wait = hit(self.scope, ident)
         if self._wait is not None:

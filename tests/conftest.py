@@ -13,15 +13,18 @@ from tests.factories import StaffFactory, UserFactory, create_draft, jpeg_bytes
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits and login counters live in the cache; each test starts clean.
+    from appointments import entry_fast
     from queueing import hints
 
     for alias in ("default", "counters"):
         caches[alias].clear()
     hints._memo.clear()
+    entry_fast.forget_days()
     yield
     for alias in ("default", "counters"):
         caches[alias].clear()
     hints._memo.clear()
+    entry_fast.forget_days()
 
 
 @pytest.fixture(autouse=True)
