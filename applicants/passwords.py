@@ -65,3 +65,23 @@ class PortalWordsValidator:
 
     def get_help_text(self):
         return _("Your password cannot be mostly a word like the portal's name (paspor, imigrasi).")
+
+
+class VarietyValidator:
+    """Eight spaces, ten dots or `aaaaaaaa` pass a length check and fall to the first guess:
+    a password needs a letter or a digit and at least `min_distinct` different characters."""
+
+    def __init__(self, min_distinct: int = 5):
+        self.min_distinct = min_distinct
+
+    def validate(self, password, user=None):
+        if not any(ch.isalnum() for ch in password) or len(set(password)) < self.min_distinct:
+            message = _(
+                "This password repeats too few characters. Mix at least %(count)s different letters, digits or signs."
+            )
+            raise ValidationError(message % {"count": self.min_distinct}, code="password_too_plain")
+
+    def get_help_text(self):
+        return _("Your password must mix at least %(count)s different characters, with a letter or a digit.") % {
+            "count": self.min_distinct
+        }

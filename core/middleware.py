@@ -92,7 +92,8 @@ class SessionTimeoutMiddleware:
     all: staff after `STAFF_SESSION_IDLE_SECONDS` idle or `STAFF_SESSION_MAX_SECONDS` (a working
     day), applicants after `APPLICANT_SESSION_IDLE_SECONDS` idle or `SESSION_COOKIE_AGE`. The
     session records when it started and was last seen; "last seen" is written at most once a
-    minute, so reading pages does not write the session on every request."""
+    minute (a quarter of the idle limit when that is shorter), so reading pages does not write
+    the session on every request."""
 
     STARTED, SEEN = "_session_started", "_session_seen"
 
@@ -127,7 +128,7 @@ class SessionTimeoutMiddleware:
             security_event("session_expired", request=request, level=20, idle=now - seen > idle)
             logout(request)
             messages.info(request, _("You were signed out after a while without activity. Please sign in again."))
-        elif now - seen >= 60:
+        elif now - seen >= min(60, idle // 4):  # a short idle limit is tracked more finely
             session[self.SEEN] = now
 
 

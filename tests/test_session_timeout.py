@@ -62,3 +62,13 @@ def test_activity_keeps_a_session_alive_and_is_recorded_at_most_once_a_minute(cl
     assert client.session[Timeout.SEEN] == seen
     age(client, idle=10 * 60)
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_short_idle_limit_is_tracked_finely_enough_that_activity_keeps_the_session(client, settings):
+    settings.STAFF_SESSION_IDLE_SECONDS = 20  # a kiosk's setting: activity is recorded every 5 s
+    officer = StaffFactory(email="cs@office.go.id", role="customer_service")
+    sign_in(client, officer)
+    for _ in range(3):  # a click every 12 s: never 20 s idle, so never signed out
+        age(client, idle=12)
+        assert client.get("/admin/").status_code == 200
+        assert int(time.time()) - client.session[Timeout.SEEN] < 5

@@ -157,6 +157,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "applicants.passwords.BreachedPasswordValidator"},
     {"NAME": "applicants.passwords.PortalWordsValidator"},
+    {"NAME": "applicants.passwords.VarietyValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Failed sign-ins per e-mail address and per network address before a cool-down.

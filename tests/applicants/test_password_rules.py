@@ -8,6 +8,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 WEAK = ["Sayang123", "b1smillah!", "1ndonesia2026", "Paspor2026!", "M-Paspor#1", "imigrasi-ok"]
+# Long enough, and nothing else: spaces, dots, ideographic spaces, one key held down.
+PLAIN = [" " * 10, "\t" * 10, "\u3000" * 10, "." * 10, "-.-.-.-.-.", "zzzzzzzzzzzz", "abababababab"]
 
 
 def web_register(client, password):
@@ -17,8 +19,8 @@ def web_register(client, password):
     )
 
 
-@pytest.mark.parametrize("password", WEAK)
-def test_famous_and_portal_named_passwords_are_refused_on_the_web_and_the_api(client, anon, password):
+@pytest.mark.parametrize("password", WEAK + PLAIN)
+def test_famous_portal_named_and_plain_passwords_are_refused_on_the_web_and_the_api(client, anon, password):
     page = web_register(client, password)
     assert page.status_code == 200 and page.context["form"].errors["password1"]
     answer = anon.post(
