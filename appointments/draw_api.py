@@ -38,6 +38,11 @@ class DrawEntryIn(serializers.Serializer):
     priority = serializers.BooleanField(default=False, help_text="Also draw for a priority-lane place (if eligible)")
 
 
+def office_json(office: Office) -> dict:
+    """An entry's office as both entry paths answer it."""
+    return {"code": office.code, "name": office.name, "timezone": office.timezone}
+
+
 class DrawEntryOut(serializers.Serializer):
     code = serializers.CharField(help_text="The entry's key in the draw; check it on the public page")
     office = serializers.SerializerMethodField()
@@ -65,8 +70,7 @@ class DrawEntryOut(serializers.Serializer):
         return [{key: a[key] for key in keys} for a in alternatives_for(entry.application, first)]
 
     def get_office(self, entry) -> dict:
-        office = entry.release.office
-        return {"code": office.code, "name": office.name, "timezone": office.timezone}
+        return office_json(entry.release.office)
 
     def get_status_label(self, entry) -> str:
         return str(EntryStatus(entry.effective_status).label)
@@ -155,7 +159,7 @@ class DrawEntryView(AnswersBeforeDRF, APIView):
             return None
         body = {
             "code": entry.code,
-            "office": entry.terms.office,
+            "office": office_json(entry.terms.office),
             "date": day.isoformat(),
             "sessions": sessions,
             "priority": False,

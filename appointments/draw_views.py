@@ -182,39 +182,36 @@ def draw_withdraw(request, application_id):
     return redirect(_page_url(application, *found))
 
 
+def _waitlist_step(request, application_id, action, done: str, then: str):
+    """One waitlist button: the use case, its refusal page or the message and the next page."""
+    application = application_selectors.application_of(request.user, application_id)
+    _result, refused = _act(request, application, action)
+    if refused:
+        return refused
+    messages.success(request, done)
+    return redirect(then, application.pk)
+
+
 @login_required
 @require_POST
 def draw_waitlist_join(request, application_id):
-    application = application_selectors.application_of(request.user, application_id)
-    _result, refused = _act(request, application, draws.waitlist_join)
-    if refused:
-        return refused
-    messages.success(request, _("You are on the waitlist. If a place is freed for you, we tell you at once."))
-    return redirect("draw_page", application.pk)
+    done = _("You are on the waitlist. If a place is freed for you, we tell you at once.")
+    return _waitlist_step(request, application_id, draws.waitlist_join, done, "draw_page")
 
 
 @login_required
 @require_POST
 def draw_waitlist_leave(request, application_id):
     """Leave the waitlist, or decline the offered place (it goes to the next in line)."""
-    application = application_selectors.application_of(request.user, application_id)
-    _result, refused = _act(request, application, draws.waitlist_leave)
-    if refused:
-        return refused
-    messages.success(request, _("You left the waitlist."))
-    return redirect("draw_page", application.pk)
+    return _waitlist_step(request, application_id, draws.waitlist_leave, _("You left the waitlist."), "draw_page")
 
 
 @login_required
 @require_POST
 def draw_waitlist_accept(request, application_id):
     """Take the offered place: the bill is issued now, as for a booking."""
-    application = application_selectors.application_of(request.user, application_id)
-    _booking, refused = _act(request, application, draws.waitlist_accept)
-    if refused:
-        return refused
-    messages.success(request, _("The place is yours until the payment deadline. Please pay the fee now."))
-    return redirect("bill_page", application.pk)
+    done = _("The place is yours until the payment deadline. Please pay the fee now.")
+    return _waitlist_step(request, application_id, draws.waitlist_accept, done, "bill_page")
 
 
 @require_GET

@@ -42,8 +42,7 @@ class DayTerms:
     """What a released day's draw offers everyone: read once, shared by every entry."""
 
     release_id: int
-    office_id: int
-    office: dict
+    office: Office
     commitment: str
     passport_types: tuple[str, ...]
     same_day: bool
@@ -92,8 +91,7 @@ def _read_day(office_code: str, day: date) -> DayTerms | None:
     types = tuple(t for t in ("ordinary", "electronic") if office.serves(t))
     return DayTerms(
         release_id=release.pk,
-        office_id=office.pk,
-        office={"code": office.code, "name": office.name, "timezone": office.timezone},
+        office=office,
         commitment=release.commitment,
         passport_types=types,
         same_day=office.offers_same_day,
@@ -182,7 +180,7 @@ def draw_enter_fast(
     choices = list(session_ids)
     params = {
         "release": terms.release_id,
-        "office": terms.office_id,
+        "office": terms.office.pk,
         "application": application_id,
         "user": user_id,
         "password_digest": password_digest,
