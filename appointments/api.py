@@ -5,6 +5,7 @@ gateway's signed notification."""
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -29,10 +30,11 @@ from core.throttling import BOOKING, limit, throttle
 from core.web import AnswersBeforeDRF, domain_error_page
 from queueing import hints
 from queueing import services as places
-from queueing.models import Booking, SessionSlot
+from queueing.models import Booking, Lane, SessionSlot
 from queueing.selectors import active_booking
 
 BookingThrottles = [throttle(scope) for scope in BOOKING]
+JUST_MADE = {"bill_is_current": True}  # BookingOut's context for a booking this request made
 
 
 class BookingIn(serializers.Serializer):
@@ -47,33 +49,29 @@ class BillSummaryOut(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class BookingOut(serializers.ModelSerializer):
+def _label(name: str):
+    return capfirst(Booking._meta.get_field(name).verbose_name)
+
+
+# A plain serializer, not a ModelSerializer: that one builds its fields again for every answer.
+class BookingOut(serializers.Serializer):
+    code = serializers.CharField(label=_label("code"))
     status = serializers.CharField(source="effective_status")
+    lane = serializers.ChoiceField(choices=Lane.choices, label=_label("lane"))
     office = serializers.SerializerMethodField()
     session = serializers.SerializerMethodField()
+    hold_until = serializers.DateTimeField(allow_null=True, label=_label("hold_until"))
     reschedules_left = serializers.SerializerMethodField()
     bill = BillSummaryOut(allow_null=True)
     actions = serializers.SerializerMethodField(
         help_text="What the applicant may do now: pay, reschedule, cancel_booking, proof, renew, book"
     )
-
-    class Meta:
-        model = Booking
-        fields = [
-            "code",
-            "status",
-            "lane",
-            "office",
-            "session",
-            "hold_until",
-            "reschedules_left",
-            "bill",
-            "actions",
-            "created_at",
-        ]
+    created_at = serializers.DateTimeField(label=_label("created_at"))
 
     def get_actions(self, booking) -> list[str]:
-        return sorted(appointment_actions(booking.application, booking))
+        # A booking just made or moved carries the application's current bill: no need to look it up.
+        known = {"bill": booking.bill} if self.context.get("bill_is_current") else {}
+        return sorted(appointment_actions(booking.application, booking, **known))
 
     def get_office(self, booking) -> dict:
         office = booking.slot.office
@@ -189,7 +187,7 @@ class BookingView(AnswersBeforeDRF, APIView):
             actor=request.user,
             priority=data.validated_data["priority"],
         )
-        return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
+        return Response(BookingOut(booking, context=JUST_MADE).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=BookingIn,

@@ -177,12 +177,15 @@ def draw_withdraw(*, application: Application, actor) -> None:
 # --- The draw at close -----------------------------------------------------------------------------
 
 
-def _void_ineligible(release: QuotaRelease) -> int:
-    """Entries whose application can no longer be booked leave the draw before it is made."""
+def _void_ineligible(release: QuotaRelease) -> list[DrawEntry]:
+    """Entries whose application can no longer be booked leave the draw before it is made
+    (the release is locked: no entry changes meanwhile). Returns them, to be told why."""
     entered = DrawEntry.objects.filter(release=release, status=E.ENTERED)
     booked = Booking.objects.filter(nik=OuterRef("nik"), status__in=ACTIVE)
     void = entered.filter(Exists(booked)) | entered.exclude(application__status__in=(S.SUBMITTED, S.EXPIRED))
-    return DrawEntry.objects.filter(pk__in=void.values("pk")).update(status=E.VOID)
+    rows = list(DrawEntry.objects.filter(pk__in=void.values("pk")).only("pk", "application_id", "code"))
+    DrawEntry.objects.filter(pk__in=[row.pk for row in rows]).update(status=E.VOID)
+    return rows
 
 
 def _places(release: QuotaRelease) -> tuple[list[SessionSlot], dict[str, draw.Places]]:
@@ -229,7 +232,7 @@ def release_allocate(*, release: QuotaRelease, close_now: bool = False, actor=No
                 raise _refuse("draw_not_closed", _("The entry window is still open."))
             release.closes_at = now
             log_action(None, actor, "draw_closed_early", public=False, data={"release": str(release)})
-        _void_ineligible(release)
+        voided = _void_ineligible(release)
         entries = list(DrawEntry.objects.filter(release=release, status=E.ENTERED).order_by("pk"))
         slots, free = _places(release)
         by_slot = {str(s.pk): s for s in slots}
@@ -257,7 +260,7 @@ def release_allocate(*, release: QuotaRelease, close_now: bool = False, actor=No
         winner_ids = {e.pk for e in winners} | {e.pk for e in failed}
         _tell([e for e in entries if e.pk not in winner_ids], "draw_not_drawn")
         _tell(winners, "draw_won")
-        _tell(failed, "draw_void")
+        _tell(voided + failed, "draw_void")
         log_action(None, actor, "draw_made", public=False, data={"release": str(release), "won": len(winners)})
     for slot in slots:  # committed: the day's cached availability and "full" hints are stale now
         places.hints.clear_full(slot.pk)

@@ -43,9 +43,14 @@ def proof_of(application):
     return bill, booking
 
 
-def appointment_actions(application, booking) -> set[str]:
+_LOOK_UP = object()
+
+
+def appointment_actions(application, booking, *, bill=_LOOK_UP) -> set[str]:
     """What the applicant may do about the appointment now: book, pay, move, cancel, renew,
-    print the proof. Pages and the API offer only these; the services apply the same rules."""
+    print the proof. Pages and the API offer only these; the services apply the same rules.
+
+    `bill`: the application's current bill when the caller already has it."""
     actions = set()
     if booking is not None:
         if booking.effective_status == BookingStatus.HELD:
@@ -57,7 +62,8 @@ def appointment_actions(application, booking) -> set[str]:
             and booking.slot.office.local_today() < booking.slot.date
         ):
             actions.add("reschedule")
-        bill = current_bill(application)
+        if bill is _LOOK_UP:
+            bill = current_bill(application)
         if bill is not None and bill.status == BillStatus.PAID:
             actions.add("proof")
     elif workflow.MACHINE.can(application, "book") or application.status == S.PAID:

@@ -12,11 +12,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants import rules, workflow
-from applicants.models import Application, User
+from applicants.models import Application
 from applicants.models import ApplicationStatus as S
 from billing import services as billing
 from billing.models import Bill, BillStatus
@@ -67,7 +68,8 @@ def book_place(
 
     `through_draw`: the draw or a waitlist offer gives this place (`appointments.draws`):
     the day's draw rules do not refuse it and it is no hold the account took itself."""
-    application = locks.lock(Application.objects.select_related("owner"), application.pk)
+    # The account is locked with the application (one statement): its unpaid holds are counted below.
+    application = locks.lock(Application.objects.select_related("owner"), application.pk, also=("owner",))
     if application.status == S.BOOKED:
         # A hold that lapsed is expired whether or not the sweeper has been by: tidy it now.
         for lapsed in application.bookings.filter(status=B.HELD, hold_until__lte=timezone.now()):
@@ -108,17 +110,19 @@ def book_place(
 
 def _check_unpaid_holds(owner_id: int) -> None:
     """A calo's account may not sit on places: a few unpaid holds at once, a few a day. The
-    account is locked so two bookings made at once cannot both slip under the cap."""
-    locks.lock(User.objects, owner_id)
+    caller has locked the account, so two bookings made at once cannot both slip under the cap."""
     now = timezone.now()
-    mine = Booking.objects.filter(application__owner_id=owner_id)
     at_once, per_day = settings.MAX_UNPAID_HOLDS_PER_ACCOUNT, settings.MAX_HOLDS_PER_ACCOUNT_PER_DAY
-    if mine.filter(status=B.HELD, hold_until__gt=now).count() >= at_once:
+    counts = Booking.objects.filter(application__owner_id=owner_id).aggregate(
+        held=Count("pk", filter=Q(status=B.HELD, hold_until__gt=now)),
+        today=Count("pk", filter=Q(created_at__gte=now - timedelta(days=1), bill__isnull=False)),
+    )
+    if counts["held"] >= at_once:
         message = _(
             "This account already holds %(count)s unpaid places. Pay or cancel one of them before booking another."
         ) % {"count": at_once}
         raise DomainError("too_many_unpaid_holds", message, status=409)
-    if mine.filter(created_at__gte=now - timedelta(days=1), bill__isnull=False).count() >= per_day:
+    if counts["today"] >= per_day:
         message = _(
             "This account has booked %(count)s places in the last 24 hours. Please pay for one, or try again tomorrow."
         ) % {"count": per_day}

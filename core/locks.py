@@ -38,10 +38,13 @@ def require_transaction() -> None:
         raise RuntimeError("Row locks are taken inside a transaction (a use case), never outside one.")
 
 
-def lock(queryset, pk):
-    """The row `pk` of `queryset`, locked until the transaction ends (and only that row's table)."""
+def lock(queryset, pk, *, also: tuple[str, ...] = ()):
+    """The row `pk` of `queryset`, locked until the transaction ends (and only that row's table).
+
+    `also`: related rows joined by `select_related` to lock in the same statement, in the
+    order above (the application, then its account)."""
     require_transaction()
-    return queryset.select_for_update(of=("self",)).get(pk=pk)
+    return queryset.select_for_update(of=("self", *also)).get(pk=pk)
 
 
 def lock_all(queryset) -> list:

@@ -210,10 +210,18 @@ def _hint_full(slot: SessionSlot, lane: str) -> None:
         hints.mark_full(slot.pk, lane, seconds)
 
 
-def _lock_slots(*slot_ids: int) -> dict[int, SessionSlot]:
-    """Lock session rows in one fixed order (by id), so two movers never deadlock."""
-    rows = locks.lock_all(SessionSlot.objects.select_related("office").filter(pk__in=set(slot_ids)))
-    return {row.pk: row for row in rows}
+def _lock_slots(*slot_ids: int, office: Office | None = None) -> dict[int, SessionSlot]:
+    """Lock session rows in one fixed order (by id), so two movers never deadlock.
+
+    `office`: the sessions' office, already read (the booking's checks read it before any
+    lock): only the session rows are read again, the hot part of a rush."""
+    rows = SessionSlot.objects.filter(pk__in=set(slot_ids))
+    if office is None:
+        return {row.pk: row for row in locks.lock_all(rows.select_related("office"))}
+    locked = {row.pk: row for row in locks.lock_all(rows)}
+    for row in locked.values():
+        row.office = office
+    return locked
 
 
 def place_hold(
@@ -238,7 +246,7 @@ def place_hold(
     )
     if before_lock is not None:
         before_lock(booking)
-    slot = _lock_slots(slot.pk)[slot.pk]
+    slot = _lock_slots(slot.pk, office=slot.office)[slot.pk]
     if not slot.is_open:
         raise slot_not_bookable_error()
     booking.lane = _settle_lane(slot, booking, lanes)

@@ -89,7 +89,8 @@ def test_booking_answers_201_with_the_booking_and_its_bill(client_for, applicati
     assert len(body["bill"]["code"]) == 15 and body["bill"]["amount"] == 650_000 and body["bill"]["status"] == "unpaid"
     assert len(body["code"]) == 8
     assert session_of(anon, office, slot)["remaining"] == 1
-    assert client_for.get(booking_url(application)).json()["code"] == body["code"]
+    # The answer is the booking as anyone reads it afterwards, field for field (actions included).
+    assert client_for.get(booking_url(application)).json() == body
 
 
 def test_booking_a_full_session_is_409_slot_full(client_for, application, slot):

@@ -57,7 +57,7 @@ def test_without_the_row_lock_the_same_rush_overbooks(last_places, monkeypatch):
     monkeypatch.setattr(
         services,
         "_lock_slots",
-        lambda *ids: {s.pk: s for s in SessionSlot.objects.select_related("office").filter(pk__in=ids)},
+        lambda *ids, **_: {s.pk: s for s in SessionSlot.objects.select_related("office").filter(pk__in=ids)},
     )
     monkeypatch.setattr(services, "_taken", slow_count)
     monkeypatch.setattr(hints, "is_full", lambda *args: False)

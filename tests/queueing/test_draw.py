@@ -11,6 +11,7 @@ from appointments import draws
 from appointments import services as appointments
 from billing.models import Bill
 from core.models import AuditEntry
+from core.tasks import send_notifications
 from queueing import draw, releases, selectors
 from queueing.models import Booking, BookingStatus, DrawEntry, EntryStatus, OpeningMode
 from tests.factories import UserFactory, make_office, make_slot, ready_application
@@ -169,16 +170,26 @@ def test_priority_places_go_to_eligible_entries_first(release, sessions):
     assert Booking.objects.filter(slot=sessions[0]).count() == 3  # 2 regular + 1 priority, never more
 
 
-def test_an_entry_that_can_no_longer_be_booked_leaves_the_draw(release, sessions):
+def test_an_entry_that_can_no_longer_be_booked_leaves_the_draw_and_is_told_why(release, sessions, mailoutbox):
     gone = ready_application()
     enter(gone, sessions)
     appointments.application_cancel(application=gone, actor=gone.owner)
     stays = ready_application()
     enter(stays, sessions)
+    send_notifications()
+    mailoutbox.clear()
     draws.release_allocate(release=release, close_now=True)
     assert DrawEntry.objects.get(application=gone).status == EntryStatus.VOID
     assert DrawEntry.objects.get(application=stays).status == EntryStatus.WON
     assert [e.key for e in releases.published_entries(release)] == [DrawEntry.objects.get(application=stays).code]
+
+    # The timeline says it, and so does an e-mail (the winner's comes with the booking's bill).
+    told = AuditEntry.objects.get(application_id=gone.pk, action="draw_void")
+    assert told.public and told.data == {"entry": DrawEntry.objects.get(application=gone).code}
+    send_notifications()
+    to_gone = [m for m in mailoutbox if m.to == [gone.owner.email]]
+    assert len(to_gone) == 1 and "Tidak diikutkan dalam undian kuota" in to_gone[0].body
+    assert send_notifications() == 0  # told once
 
 
 def test_a_freed_place_goes_to_the_waitlist_in_draw_order_and_lapses_to_the_next(release, sessions, settings):

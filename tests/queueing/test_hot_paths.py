@@ -70,6 +70,19 @@ def test_an_idempotent_retry_of_a_successful_booking_is_replayed_even_once_the_s
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
 
 
+def test_a_successful_booking_is_a_short_list_of_statements(client, django_assert_max_num_queries):
+    # What the rush pays per place: the token's account, the application, the session, the
+    # count before the lock; then in the transaction the application with its account, their
+    # unpaid holds, the documents, the day's release and closures, the fee, lapsed bills, the
+    # bill, the booking, the status, the audit row, the session's lock and its count; and the
+    # transaction's own three (its start, its lock timeout, its end). It was 23.
+    slot = make_slot(make_office(code="hot3"), capacity=2, priority_capacity=0)
+    application = ready_application()
+    with django_assert_max_num_queries(20):
+        response = committed(attempt, client=client, application=application, slot=slot)
+    assert response.status_code == 201 and response.json()["actions"] == ["cancel_booking", "pay", "reschedule"]
+
+
 def test_the_availability_document_is_served_without_a_query(client, full_slot, django_assert_num_queries):
     client.get("/api/v1/offices/hot/availability/")
     with django_assert_num_queries(0):
