@@ -3,7 +3,7 @@ cancelling, the bill and its renewal, the proof of application; and the payment
 gateway's signed notification."""
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +11,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
 from applicants import selectors as application_selectors
-from appointments import payments, services
+from appointments import booking_fast, payments, services
 from appointments.proof import pdf_response
 from appointments.selectors import appointment_actions, booking_preview, proof_of
 from billing.channels import FORFEIT_NOTICE, channels
@@ -23,7 +24,7 @@ from billing.selectors import applied_payment, current_bill
 from billing.words import rupiah_in_words
 from core import json_input
 from core.errors import DomainError
-from core.fastjwt import access_token_user
+from core.fastjwt import access_token_claims
 from core.idempotency import idempotent
 from core.signing import verify
 from core.throttling import BOOKING, limit, throttle
@@ -213,30 +214,49 @@ class BookingView(AnswersBeforeDRF, APIView):
 
     @classmethod
     def fast(cls, request, application_id):
-        """Refuse an attempt on a session the database just reported full, without touching it.
-
-        Only for a signed-in (valid bearer token) POST without an Idempotency-Key, whose body
-        names a session with a live "full" hint. The answer is the same `slot_full` the full
-        path would give; it reveals nothing about the application (fullness is public).
-        """
+        """The rush's two cheap answers, for a POST with a valid bearer token of ours and no
+        Idempotency-Key: `slot_full` for a session the database just reported full, without
+        touching it (fullness is public); and the plain booking (`booking_fast`), whose answer
+        is the one the full path gives. Anything else, None: the full path."""
         if request.method != "POST" or "HTTP_IDEMPOTENCY_KEY" in request.META:
             return None
         header = request.META.get("HTTP_AUTHORIZATION", "")
-        user_id = access_token_user(header[7:].strip()) if header.startswith("Bearer ") else None
-        if user_id is None:
+        claims = access_token_claims(header[7:].strip()) if header.startswith("Bearer ") else None
+        if claims is None or "user_id" not in claims:
             return None
+        user_id = claims["user_id"]
         try:
             body = json_input.loads(request.body)
-            session, priority = body["session"], body.get("priority") is True
-        except (ValueError, KeyError, TypeError):
+            session, priority = body["session"], body.get("priority", False)
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        if type(session) is not int or not hints.is_full(session, ["priority", "regular"] if priority else ["regular"]):
-            return None  # a bool or a float is not a session id; a session not known full goes the full way
+        if type(session) is not int or type(priority) is not bool:
+            return None  # a bool or a float is not a session id; the full path explains
+        lanes = ["priority", "regular"] if priority else ["regular"]
+        full = hints.is_full(session, lanes)
+        plain = not priority and set(body) <= {"session", "priority"} and isinstance(claims.get("hash_password"), str)
+        if not (full or plain):
+            return None
         try:
             limit(request, *BOOKING, user_id=user_id)
-            raise places.slot_full_error()
+            if full:
+                raise places.slot_full_error()
+            booking = booking_fast.booking_create_fast(
+                user_id=user_id,
+                password_digest=claims["hash_password"],
+                application_id=str(application_id),
+                session_id=session,
+            )
         except DomainError as exc:
             return domain_error_page(request, exc)
+        if booking is None:
+            return None
+        return JsonResponse(
+            BookingOut(booking, context=JUST_MADE).data,
+            status=status.HTTP_201_CREATED,
+            encoder=JSONEncoder,  # as DRF renders the full path's answer
+            json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+        )
 
 
 class PaymentOut(serializers.Serializer):

@@ -129,12 +129,13 @@ def _check_unpaid_holds(owner_id: int) -> None:
         raise DomainError("too_many_holds_today", message, status=429, retry_after=3600)
 
 
-def check_ready_to_book(application: Application) -> None:
+def check_ready_to_book(application: Application, *, documents: dict[str, str] | None = None) -> None:
+    """`documents`: kind -> status of the application's documents, when the caller has read them."""
     if settings.REQUIRE_VERIFIED_EMAIL and not application.owner.email_verified:
         raise DomainError("email_not_verified", _("Please confirm your email address before booking."), status=403)
-    problems = rules.submission_problems(
-        rules.values_of(application), dict(application.documents.values_list("kind", "status"))
-    )
+    if documents is None:
+        documents = dict(application.documents.values_list("kind", "status"))
+    problems = rules.submission_problems(rules.values_of(application), documents)
     if problems:
         message = _("The application is not complete; please fix it before booking.")
         raise DomainError("application_incomplete", message, fields=problems)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.fees import price_of_application
-from billing.models import Bill, BillStatus
+from billing.models import Bill, BillStatus, new_billing_code
 from billing.workflow import BILLS
 from core import locks
 from core.errors import DomainError
@@ -34,10 +34,19 @@ def bill_issue(*, application, at=None) -> Bill:
     )
     for bill in locks.lock_all(lapsed):
         BILLS.move(bill, "supersede")
-    return Bill.objects.create(
+    bill = bill_for(application, lines, at)
+    bill.save(force_insert=True)
+    return bill
+
+
+def bill_for(application, lines, at: datetime) -> Bill:
+    """The new bill of `application` at the price `lines`, issued at `at`, not saved yet."""
+    return Bill(
         application=application,
+        code=new_billing_code(),
         amount=sum(line.amount for line in lines),
         lines=[{"product": line.product, "label": line.label, "amount": line.amount} for line in lines],
+        status=BillStatus.UNPAID,
         payer_name=application.full_name,
         ministry_code=settings.SIMPONI_MINISTRY_CODE,
         echelon_code=settings.SIMPONI_ECHELON_CODE,

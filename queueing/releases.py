@@ -144,12 +144,16 @@ def wanted_by_waitlist(release: QuotaRelease, slot_id: int, now: datetime | None
     return any(slot_id in choices for choices in waiting.values_list("choices", flat=True).iterator(chunk_size=2000))
 
 
-def refuse_direct_booking(office: Office, day: date, slot_id: int | None = None) -> None:
+UNREAD = object()  # the release of a day not read yet
+
+
+def refuse_direct_booking(office: Office, day: date, slot_id: int | None = None, *, release=UNREAD) -> None:
     """Raise the refusal of taking a place of `day` directly, while its draw or waitlist rules it.
 
     On a drawn day with a waitlist, only the sessions someone waiting ranked are the waitlist's;
-    the others are booked as on any day."""
-    release = release_of(office, day)
+    the others are booked as on any day. `release`: the day's, when the caller has read it."""
+    if release is UNREAD:
+        release = release_of(office, day)
     opening = day_opening(office, day, release)
     if opening == ENTRY:
         message = _("This day is given out by a draw. Enter the draw before it closes; speed makes no difference.")

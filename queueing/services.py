@@ -150,18 +150,22 @@ def after_change(*slots: SessionSlot) -> None:
     transaction.on_commit(refresh)
 
 
-def slot_check_bookable(slot: SessionSlot, application: Application, *, through_draw: bool = False) -> None:
+def slot_check_bookable(
+    slot: SessionSlot, application: Application, *, through_draw: bool = False, day_read=None
+) -> None:
     """Raise why this session cannot be booked for this application now.
 
     `through_draw`: the place is given by the draw or a waitlist offer, not taken directly,
-    so a day under its draw or waitlist does not refuse it."""
+    so a day under its draw or waitlist does not refuse it. `day_read`: (release, closed)
+    of the session's day when the caller has read them already."""
     office = slot.office
     first, last = bookable_window(office)
     if not (office.is_active and slot.is_open and first <= slot.date <= last):
         raise slot_not_bookable_error()
+    release, closed = day_read or (releases.UNREAD, None)
     if not through_draw and office.opening_mode == OpeningMode.DRAW:
-        releases.refuse_direct_booking(office, slot.date, slot.pk)
-    if closures(office, slot.date, slot.date):
+        releases.refuse_direct_booking(office, slot.date, slot.pk, release=release)
+    if closed if closed is not None else closures(office, slot.date, slot.date):
         raise DomainError("slot_not_bookable", _("The office is closed on that day."), status=409)
     if not office.serves(application.passport_type):
         message = _("This office does not issue this type of passport. Please choose another office.")
@@ -249,12 +253,12 @@ def place_hold(
     slot = _lock_slots(slot.pk, office=slot.office)[slot.pk]
     if not slot.is_open:
         raise slot_not_bookable_error()
-    booking.lane = _settle_lane(slot, booking, lanes)
+    booking.lane = settle_lane(slot, booking, lanes)
     transaction.on_commit(lambda: hints.forget_availability(slot.office.code))
     return booking
 
 
-def _settle_lane(slot: SessionSlot, booking: Booking, lanes: list[str]) -> str:
+def settle_lane(slot: SessionSlot, booking: Booking, lanes: list[str]) -> str:
     """With the session locked and our booking inserted: keep it in the first lane where the
     count (ours included) stays within capacity, or refuse."""
     for lane in lanes:
@@ -437,7 +441,7 @@ def booking_reschedule(*, booking: Booking, slot: SessionSlot, actor, special_re
         moved_from=booking,
     )
     lanes = [moved.lane] if moved.lane == Lane.REGULAR else [Lane.PRIORITY, Lane.REGULAR]
-    moved.lane = _settle_lane(new_slot, moved, lanes)
+    moved.lane = settle_lane(new_slot, moved, lanes)
     data = {"from": describe(booking), "to": describe(moved)}
     log_action(application, actor, "special_reschedule" if special else "reschedule", reason=special_reason, data=data)
     after_change(old_slot, new_slot)

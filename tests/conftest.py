@@ -13,18 +13,20 @@ from tests.factories import StaffFactory, UserFactory, create_draft, jpeg_bytes
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits and login counters live in the cache; each test starts clean.
-    from appointments import entry_fast
+    from appointments import booking_fast, entry_fast
     from queueing import hints
 
     for alias in ("default", "counters"):
         caches[alias].clear()
     hints._memo.clear()
     entry_fast.forget_days()
+    booking_fast.forget_slots()
     yield
     for alias in ("default", "counters"):
         caches[alias].clear()
     hints._memo.clear()
     entry_fast.forget_days()
+    booking_fast.forget_slots()
 
 
 @pytest.fixture(autouse=True)

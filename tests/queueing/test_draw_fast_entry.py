@@ -19,6 +19,7 @@ from queueing import releases
 from queueing.models import Booking, DrawEntry, EntryStatus
 from tests.factories import make_office, make_slot, ready_application
 from tests.helpers import committed
+from tests.queueing import arrangements as people
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,13 +84,6 @@ def test_entering_again_changes_the_entry_and_says_so(release, sessions):
     ]
 
 
-def _password_changed(application, sessions):
-    token = AccessToken.for_user(application.owner)
-    application.owner.set_password("Sebuah-kata-sandi-baru-77")
-    application.owner.save()
-    return {"token": token}
-
-
 def _booked_elsewhere(application, sessions):
     other = make_slot(make_office(code="race-office", opening_mode="race"), days_ahead=2)
     twin = ready_application(nik=application.nik)  # another account with this NIK holds a booking
@@ -126,47 +120,10 @@ def _session_closed(application, sessions):
     return {}
 
 
-def _document_rejected(application, sessions):
-    application.documents.filter(kind="ktp").update(status="rejected")
-    return {}
-
-
-def _not_verified(application, sessions):
-    application.owner.email_verified_at = None
-    application.owner.save()
-    return {}
-
-
-def _inactive(application, sessions):
-    application.owner.is_active = False
-    application.owner.save()
-    return {}
-
-
-def _withdrawn(application, sessions):
-    type(application).objects.filter(pk=application.pk).update(status="withdrawn")
-    return {}
-
-
-def _electronic(application, sessions):
-    type(application).objects.filter(pk=application.pk).update(passport_type="electronic")
-    return {}
-
-
-def _someone_elses(application, sessions):
-    return {"token": AccessToken.for_user(ready_application().owner)}
-
-
 @pytest.mark.parametrize(
     "arrange, status, code",
     [
-        (_password_changed, 401, None),
-        (_inactive, 401, None),
-        (_someone_elses, 404, None),
-        (_not_verified, 403, "email_not_verified"),
-        (_document_rejected, 400, "application_incomplete"),
-        (_withdrawn, 409, "illegal_transition"),
-        (_electronic, 409, "office_does_not_serve"),
+        *people.REFUSALS,
         (_booked_elsewhere, 409, "nik_already_booked"),
         (_nik_entered_by_another_account, 409, "draw_entry_exists"),
         (_session_closed, 409, "slot_not_bookable"),
