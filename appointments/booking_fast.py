@@ -43,6 +43,7 @@ from billing import services as billing
 from billing.models import BillStatus
 from core import locks
 from core.errors import DomainError
+from core.prepared import Prepared
 from queueing import hints
 from queueing import services as places
 from queueing.models import Booking, Lane, SessionSlot, new_booking_code
@@ -75,7 +76,9 @@ class _FullPath(Exception):
     """Roll back: the full path decides this one."""
 
 
-FACTS = """
+FACTS = Prepared(
+    "mpaspor_booking_facts",
+    """
 SELECT
     (SELECT coalesce(json_object_agg(kind, status), '{}') FROM applicants_document
      WHERE application_id = %(application)s),
@@ -84,12 +87,15 @@ SELECT
     EXISTS (SELECT 1 FROM billing_bill WHERE application_id = %(application)s AND status = ANY(%(lapsing)s)
             AND expires_at <= %(now)s),
     (SELECT is_active FROM queueing_office WHERE id = %(office)s)
-"""
+""",
+)
 
 # The four writes of a booking and the session's lock, in one statement. The count of the
 # places held comes after it, in a statement of its own: its snapshot must be taken after
 # the lock is granted, to see every booking committed by whoever held the lock before us.
-WRITE = """
+WRITE = Prepared(
+    "mpaspor_booking_write",
+    """
 WITH bill AS (
     INSERT INTO billing_bill (application_id, code, amount, lines, status, payer_name, ministry_code, echelon_code,
                               work_unit_code, account_code, issued_at, expires_at)
@@ -118,7 +124,8 @@ SELECT bill.id, booking.id, s.is_open, s.capacity, s.priority_capacity
 FROM bill, booking, moved, queueing_sessionslot s
 WHERE s.id = %(slot)s
 FOR UPDATE OF s
-"""
+""",
+)
 BILL_COLUMNS = (
     "code",
     "amount",
@@ -165,7 +172,7 @@ def _book(user_id, password_digest, application_id, slot: SessionSlot) -> Bookin
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            FACTS,
+            FACTS.statement(cursor),
             {
                 "application": application.pk,
                 "office": slot.office_id,
@@ -209,7 +216,7 @@ def _book(user_id, password_digest, application_id, slot: SessionSlot) -> Bookin
         "now": now,
     }
     with connection.cursor() as cursor:
-        cursor.execute(WRITE, params)
+        cursor.execute(WRITE.statement(cursor), params)
         row = cursor.fetchone()
     if row is None:
         raise _FullPath  # the session is gone, or the status moved meanwhile

@@ -17,7 +17,6 @@ winner, every rule of booking is checked once more (`services.book_place`).
 from __future__ import annotations
 
 import json
-import re
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +29,7 @@ from django.utils import timezone
 from applicants.models import ApplicationStatus as S
 from applicants.models import DocumentStatus
 from appointments.draws import DRAW_LOCK
+from core.prepared import Prepared
 from queueing import releases
 from queueing.models import ACTIVE, EntryStatus, Office, new_booking_code
 from queueing.selectors import bookable_window, closures
@@ -143,29 +143,11 @@ SELECT entry.code, entry.created, rel.closes_at FROM entry, rel
 """
 
 
-PARAMETERS = tuple(dict.fromkeys(re.findall(r"%\((\w+)\)s", UPSERT)))
-PREPARED = "mpaspor_draw_entry"
+UPSERT_PREPARED = Prepared("mpaspor_draw_entry", UPSERT)
 # The shared lock, then the upsert, in one query: PostgreSQL runs the statements of one query
 # as one transaction (one round trip, the lock held to its commit), and the upsert's snapshot
 # is taken after the lock is granted, so it sees a draw that was made while it waited.
 LOCKED = "SELECT pg_advisory_xact_lock_shared(%(lock)s, %(release)s); "
-
-
-def _statement(cursor) -> str:
-    """The query of one entry, with the upsert prepared once per database session.
-
-    Planning the upsert costs twice its execution; prepared, the session plans it once.
-    Behind PgBouncer in transaction mode a session is not ours to keep state in, so there
-    every entry sends the upsert itself."""
-    if settings.DATABASE_POOLER:
-        return LOCKED + UPSERT
-    if getattr(connection, "draw_entry_prepared", None) is not connection.connection:
-        positional = UPSERT
-        for number, name in enumerate(PARAMETERS, start=1):
-            positional = positional.replace(f"%({name})s", f"${number}")
-        cursor.execute(f"PREPARE {PREPARED} AS {positional}")
-        connection.draw_entry_prepared = connection.connection
-    return LOCKED + f"EXECUTE {PREPARED} ({', '.join(f'%({name})s' for name in PARAMETERS)})"
 
 
 def draw_enter_fast(
@@ -204,10 +186,10 @@ def draw_enter_fast(
         with connection.cursor() as cursor:
             if connection.in_atomic_block:  # inside a caller's transaction: a savepoint keeps it usable
                 with transaction.atomic():
-                    cursor.execute(_statement(cursor), params)
+                    cursor.execute(LOCKED + UPSERT_PREPARED.statement(cursor), params)
                     row = cursor.fetchone()
             else:
-                cursor.execute(_statement(cursor), params)
+                cursor.execute(LOCKED + UPSERT_PREPARED.statement(cursor), params)
                 row = cursor.fetchone()
     except DatabaseError:
         return None  # a clash of entry codes, a bad id, a lock timeout: the full path decides
