@@ -24,7 +24,7 @@ from billing.selectors import applied_payment, current_bill
 from billing.words import rupiah_in_words
 from core import json_input
 from core.errors import DomainError
-from core.fastjwt import access_token_claims
+from core.fastjwt import access_token_claims, user_of
 from core.idempotency import idempotent
 from core.signing import verify
 from core.throttling import BOOKING, limit, throttle
@@ -222,9 +222,9 @@ class BookingView(AnswersBeforeDRF, APIView):
             return None
         header = request.META.get("HTTP_AUTHORIZATION", "")
         claims = access_token_claims(header[7:].strip()) if header.startswith("Bearer ") else None
-        if claims is None or "user_id" not in claims:
+        user_id = None if claims is None else user_of(claims)
+        if user_id is None:
             return None
-        user_id = claims["user_id"]
         try:
             body = json_input.loads(request.body)
             session, priority = body["session"], body.get("priority", False)

@@ -8,7 +8,7 @@ with the same rules as the full path, mostly by calling the same functions, but 
 they need in a few plain statements and writes the bill, the booking, the status and its
 audit row in one:
 
-    the places held, without a lock              (`places.place_refuse_if_full`)
+    the places held, without a lock              (`places.place_refuse_if_counted_full`)
     the application and its account, locked      (as `services.book_place`)
     the account's unpaid holds                   (`services._check_unpaid_holds`)
     the documents, the day's release and closure, lapsed bills, the office still open
@@ -26,9 +26,7 @@ seconds; whether it is open, its quota and the office's being open are read in t
 from __future__ import annotations
 
 import json
-import threading
 
-from cachetools import TTLCache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -43,6 +41,7 @@ from billing import services as billing
 from billing.models import BillStatus
 from core import locks
 from core.errors import DomainError
+from core.memo import TimedMemo
 from core.prepared import Prepared
 from queueing import hints
 from queueing import services as places
@@ -51,25 +50,15 @@ from queueing.models import BookingStatus as B
 
 SLOT_SECONDS = 5  # how long a process trusts a session's office and times (what can change is read again)
 
-_lock = threading.Lock()
-_slots: TTLCache = TTLCache(maxsize=4096, ttl=SLOT_SECONDS)
+_slots = TimedMemo(SLOT_SECONDS)
 
 
 def forget_slots() -> None:
-    with _lock:
-        _slots.clear()
+    _slots.clear()
 
 
 def _slot(session_id: int) -> SessionSlot | None:
-    with _lock:
-        found = _slots.get(session_id)
-    if found is None:
-        found = SessionSlot.objects.select_related("office").filter(pk=session_id).first()
-        if found is None:
-            return None
-        with _lock:
-            _slots[session_id] = found
-    return found
+    return _slots.get(session_id, lambda: SessionSlot.objects.select_related("office").filter(pk=session_id).first())
 
 
 class _FullPath(Exception):
@@ -143,13 +132,15 @@ BOOKING_COLUMNS = ("nik", "lane", "status", "code", "hold_until")
 
 def booking_create_fast(*, user_id, password_digest: str, application_id: str, session_id: int) -> Booking | None:
     """Book the plain case and return the booking (its bill, slot and application attached);
-    None: take the full path. A session seen full without its lock is refused (`slot_full`)."""
+    None: take the full path. The caller has looked at the session's "full" hint; a session
+    counted full without its lock is refused (`slot_full`)."""
     if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
         return None  # eager mode tells the applicant from the workflow's hook: the full path has it
     slot = _slot(session_id)
     if slot is None:
         return None
-    places.place_refuse_if_full(slot, [Lane.REGULAR])  # as the full path: a full session never queues on its lock
+    # As the full path: a full session never queues on its lock (the caller looked at the hint).
+    places.place_refuse_if_counted_full(slot, [Lane.REGULAR])
     try:
         return _book(user_id, password_digest, application_id, slot)
     except (_FullPath, DomainError, ValidationError, ValueError, DatabaseError, Application.DoesNotExist):

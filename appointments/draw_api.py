@@ -18,7 +18,7 @@ from appointments import draws, entry_fast
 from appointments.api import BookingOut, BookingThrottles
 from core import json_input
 from core.errors import DomainError
-from core.fastjwt import access_token_claims
+from core.fastjwt import access_token_claims, user_of
 from core.throttling import BOOKING, limit
 from core.web import AnswersBeforeDRF, domain_error_page
 from queueing import draw, releases
@@ -134,7 +134,8 @@ class DrawEntryView(AnswersBeforeDRF, APIView):
             return None
         header = request.META.get("HTTP_AUTHORIZATION", "")
         claims = access_token_claims(header[7:].strip()) if header.startswith("Bearer ") else None
-        if claims is None or not isinstance(claims.get("hash_password"), str) or "user_id" not in claims:
+        user_id = None if claims is None else user_of(claims)
+        if user_id is None or not isinstance(claims.get("hash_password"), str):
             return None
         try:
             plain = _plain_entry(json_input.loads(request.body))
@@ -144,11 +145,11 @@ class DrawEntryView(AnswersBeforeDRF, APIView):
             return None
         office, day, sessions = plain
         try:
-            limit(request, *BOOKING, user_id=claims["user_id"])
+            limit(request, *BOOKING, user_id=user_id)
         except DomainError as exc:
             return domain_error_page(request, exc)
         entry = entry_fast.draw_enter_fast(
-            user_id=claims["user_id"],
+            user_id=user_id,
             password_digest=claims["hash_password"],
             application_id=str(application_id),
             office_code=office,

@@ -17,11 +17,9 @@ winner, every rule of booking is checked once more (`services.book_place`).
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from cachetools import TTLCache
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -29,6 +27,7 @@ from django.utils import timezone
 from applicants.models import ApplicationStatus as S
 from applicants.models import DocumentStatus
 from appointments.draws import DRAW_LOCK
+from core.memo import TimedMemo
 from core.prepared import Prepared
 from queueing import releases
 from queueing.models import ACTIVE, EntryStatus, Office, new_booking_code
@@ -56,26 +55,16 @@ class FastEntry:
     terms: DayTerms
 
 
-_lock = threading.Lock()
-_days: TTLCache = TTLCache(maxsize=256, ttl=DAY_TERMS_SECONDS)
-_MISSING = object()
+_days = TimedMemo(DAY_TERMS_SECONDS, maxsize=256)
 
 
 def forget_days() -> None:
-    with _lock:
-        _days.clear()
+    _days.clear()
 
 
 def day_terms(office_code: str, day: date) -> DayTerms | None:
     """The day's draw if it takes entries now, by the same rules as the full path; None otherwise."""
-    key = (office_code, day)
-    with _lock:
-        found = _days.get(key, _MISSING)
-    if found is _MISSING:
-        found = _read_day(office_code, day)
-        with _lock:
-            _days[key] = found
-    return found
+    return _days.get((office_code, day), lambda: _read_day(office_code, day))
 
 
 def _read_day(office_code: str, day: date) -> DayTerms | None:

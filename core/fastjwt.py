@@ -32,9 +32,9 @@ def _b64(segment: str) -> bytes:
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
-def access_token_user(raw: str) -> int | str | None:
-    claims = access_token_claims(raw)
-    return None if claims is None else claims.get(settings.SIMPLE_JWT.get("USER_ID_CLAIM", "user_id"))
+def user_of(claims: dict) -> int | str | None:
+    """The account a token's claims name (simplejwt's USER_ID_CLAIM)."""
+    return claims.get(settings.SIMPLE_JWT.get("USER_ID_CLAIM", "user_id"))
 
 
 def access_token_claims(raw: str) -> dict | None:

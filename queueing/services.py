@@ -196,6 +196,11 @@ def place_refuse_if_full(slot: SessionSlot, lanes: list[str]) -> None:
     """
     if hints.is_full(slot.pk, lanes):
         raise slot_full_error()
+    place_refuse_if_counted_full(slot, lanes)
+
+
+def place_refuse_if_counted_full(slot: SessionSlot, lanes: list[str]) -> None:
+    """The count part of `place_refuse_if_full`, for a caller that has just looked at the hint."""
     if all(_taken(slot, lane) >= slot.lane_capacity(lane) for lane in lanes):
         for lane in lanes:
             _hint_full(slot, lane)

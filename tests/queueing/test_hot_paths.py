@@ -112,7 +112,7 @@ def test_a_token_with_a_strange_header_seen_first_does_not_turn_the_fast_path_of
     from core import fastjwt
 
     odd = base64.urlsafe_b64encode(json.dumps({"alg": "none"}).encode()).decode().rstrip("=")
-    assert fastjwt.access_token_user(f"{odd}.e30.") is None
+    assert fastjwt.access_token_claims(f"{odd}.e30.") is None
     office = make_office()
     slot = make_slot(office, capacity=1, priority_capacity=0)
     first = ready_application()
