@@ -1,22 +1,27 @@
-"""The rush's cheap booking: the plain case of `services.booking_create` in nine statements.
+"""The rush's cheap booking: the plain case of `services.booking_create` in five round trips.
 
 When a day's quota is released to the fastest (an office in `race` mode, or a day without
 a draw), the 120 places go in seconds and every successful booking costs the whole server
 its CPU while the crowd waits. Nearly every one is the plain case: the owner of a submitted
 application books a regular place with the app. `booking_create_fast` makes that booking
 with the same rules as the full path, mostly by calling the same functions, but reads what
-they need in a few plain statements and writes the bill, the booking, the status and its
-audit row in one:
+they need in one statement and writes in one:
 
-    the places held, without a lock              (`places.place_refuse_if_counted_full`)
-    the application and its account, locked      (as `services.book_place`)
-    the account's unpaid holds                   (`services._check_unpaid_holds`)
-    the documents, the day's release and closure, lapsed bills, the office still open
-    the fee in force                             (`fees.price_of_application`)
-    bill + booking + status + audit row, and the session locked
-    the places held, ours included               (`places.settle_lane`)
+    BEGIN
+    the application and its account, locked (the lock timeout in front)  (as `services.book_place`)
+    in one statement: the documents, the day's release and closure, lapsed bills, the office
+      still open, the account's unpaid holds (`services.check_hold_counts`), the fees in
+      force (`fees.price_of_application`), the places held without a lock
+      (as `places.place_refuse_if_counted_full`)
+    the session locked, then bill + booking + status + audit row written only if the places
+      held, counted after the lock, leave room (`places.lane_fits`)
+    COMMIT
 
-Whatever it cannot decide, it leaves: a refusal of any rule (a full session too), a drawn
+Under a rush the round trips, not the statements, are what a booking waits for: two
+cores run every process, and each answer from PostgreSQL is another wait for the CPU on
+both sides, while the session's lock is held.
+
+Whatever it cannot decide, it leaves: a refusal of any rule but a full session, a drawn
 day, a lapsed bill to supersede, a clash of codes or of the NIK's one booking: it rolls back
 and returns None, and the request takes the full path, which answers with the exact reason
 or books the same way. The session's office and times are read once per process for a few
@@ -26,6 +31,7 @@ seconds; whether it is open, its quota and the office's being open are read in t
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,9 +40,9 @@ from django.utils import timezone
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from applicants.fees import price_of_application
-from applicants.models import Application
+from applicants.models import Application, Fee
 from applicants.models import ApplicationStatus as S
-from appointments.services import _check_unpaid_holds, check_ready_to_book
+from appointments.services import check_hold_counts, check_ready_to_book
 from billing import services as billing
 from billing.models import BillStatus
 from core import locks
@@ -45,7 +51,7 @@ from core.memo import TimedMemo
 from core.prepared import Prepared
 from queueing import hints
 from queueing import services as places
-from queueing.models import Booking, Lane, SessionSlot, new_booking_code
+from queueing.models import PLACE_TAKING, Booking, Lane, SessionSlot, new_booking_code
 from queueing.models import BookingStatus as B
 
 SLOT_SECONDS = 5  # how long a process trusts a session's office and times (what can change is read again)
@@ -65,6 +71,8 @@ class _FullPath(Exception):
     """Roll back: the full path decides this one."""
 
 
+# Both statements count the regular places a session's bookings hold now as
+# `queueing.models.holds_place_q` does: taken for good, or held and not lapsed.
 FACTS = Prepared(
     "mpaspor_booking_facts",
     """
@@ -75,22 +83,41 @@ SELECT
     EXISTS (SELECT 1 FROM queueing_closure WHERE (office_id = %(office)s OR office_id IS NULL) AND date = %(day)s),
     EXISTS (SELECT 1 FROM billing_bill WHERE application_id = %(application)s AND status = ANY(%(lapsing)s)
             AND expires_at <= %(now)s),
-    (SELECT is_active FROM queueing_office WHERE id = %(office)s)
+    (SELECT is_active FROM queueing_office WHERE id = %(office)s),
+    held.running, held.today,
+    (SELECT coalesce(json_object_agg(product, amount), '{}') FROM (
+        SELECT DISTINCT ON (product) product, amount FROM applicants_fee WHERE effective_from <= %(now)s
+        ORDER BY product, effective_from DESC) fee),
+    (SELECT count(*) FROM queueing_booking WHERE slot_id = %(slot)s AND lane = %(regular)s
+        AND (status = ANY(%(place_taking)s) OR (status = %(held)s AND hold_until > %(now)s))),
+    (SELECT capacity FROM queueing_sessionslot WHERE id = %(slot)s)
+FROM (
+    SELECT count(*) FILTER (WHERE b.status = %(held)s AND b.hold_until > %(now)s) AS running,
+           count(*) FILTER (WHERE b.created_at >= %(day_ago)s AND b.bill_id IS NOT NULL) AS today
+    FROM queueing_booking b JOIN applicants_application a ON a.id = b.application_id
+    WHERE a.owner_id = %(owner)s
+) held
 """,
 )
 
-# The four writes of a booking and the session's lock, in one statement. The count of the
-# places held comes after it, in a statement of its own: its snapshot must be taken after
-# the lock is granted, to see every booking committed by whoever held the lock before us.
+# The four writes of a booking, made only while the session has room. The statement before
+# it in the same query locks the session; a statement takes its snapshot when it starts, so
+# this one counts every booking committed by whoever held the lock before us.
 WRITE = Prepared(
     "mpaspor_booking_write",
     """
-WITH bill AS (
+WITH s AS (
+    SELECT is_open, capacity, priority_capacity,
+           (SELECT count(*) FROM queueing_booking WHERE slot_id = %(slot)s AND lane = %(regular)s
+            AND (status = ANY(%(place_taking)s) OR (status = %(held)s AND hold_until > %(now)s))) AS taken
+    FROM queueing_sessionslot WHERE id = %(slot)s
+), bill AS (
     INSERT INTO billing_bill (application_id, code, amount, lines, status, payer_name, ministry_code, echelon_code,
                               work_unit_code, account_code, issued_at, expires_at)
-    VALUES (%(application)s, %(bill_code)s, %(bill_amount)s, %(bill_lines)s::jsonb, %(bill_status)s,
-            %(bill_payer_name)s, %(bill_ministry_code)s, %(bill_echelon_code)s, %(bill_work_unit_code)s,
-            %(bill_account_code)s, %(bill_issued_at)s, %(bill_expires_at)s)
+    SELECT %(application)s, %(bill_code)s, %(bill_amount)s, %(bill_lines)s::jsonb, %(bill_status)s,
+           %(bill_payer_name)s, %(bill_ministry_code)s, %(bill_echelon_code)s, %(bill_work_unit_code)s,
+           %(bill_account_code)s, %(bill_issued_at)s, %(bill_expires_at)s
+    FROM s WHERE s.is_open AND s.taken < s.capacity
     RETURNING id
 ), booking AS (
     INSERT INTO queueing_booking (application_id, slot_id, nik, lane, status, code, hold_until, bill_id,
@@ -101,7 +128,7 @@ WITH bill AS (
     RETURNING id
 ), moved AS (
     UPDATE applicants_application SET status = %(booked)s, updated_at = %(now)s
-    WHERE id = %(application)s AND status = %(submitted)s
+    WHERE id = %(application)s AND status = %(submitted)s AND EXISTS (SELECT 1 FROM booking)
     RETURNING id
 ), audit AS (
     INSERT INTO core_auditentry (application_id, actor_id, action, from_status, to_status, reason, data, public,
@@ -109,12 +136,23 @@ WITH bill AS (
     SELECT %(application)s, %(user)s, 'book', %(submitted)s, %(booked)s, '', %(data)s::jsonb, true, %(now)s
     FROM moved
 )
-SELECT bill.id, booking.id, s.is_open, s.capacity, s.priority_capacity
-FROM bill, booking, moved, queueing_sessionslot s
-WHERE s.id = %(slot)s
-FOR UPDATE OF s
+SELECT (SELECT id FROM bill), (SELECT id FROM booking), EXISTS (SELECT 1 FROM moved),
+       s.is_open, s.capacity, s.priority_capacity, s.taken
+FROM s
 """,
 )
+LOCK_SESSION = "SELECT 1 FROM queueing_sessionslot WHERE id = %(slot)s FOR UPDATE; "
+
+
+def _with_quota(slot: SessionSlot, **fresh) -> SessionSlot:
+    """A copy of the remembered session with what the statement has just read of it."""
+    copy = SessionSlot(**{field.attname: getattr(slot, field.attname) for field in SessionSlot._meta.concrete_fields})
+    copy.office = slot.office
+    for name, value in fresh.items():
+        setattr(copy, name, value)
+    return copy
+
+
 BILL_COLUMNS = (
     "code",
     "amount",
@@ -133,17 +171,19 @@ BOOKING_COLUMNS = ("nik", "lane", "status", "code", "hold_until")
 def booking_create_fast(*, user_id, password_digest: str, application_id: str, session_id: int) -> Booking | None:
     """Book the plain case and return the booking (its bill, slot and application attached);
     None: take the full path. The caller has looked at the session's "full" hint; a session
-    counted full without its lock is refused (`slot_full`)."""
+    counted full is refused (`slot_full`) before its lock is asked for, as on the full path."""
     if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
         return None  # eager mode tells the applicant from the workflow's hook: the full path has it
     slot = _slot(session_id)
     if slot is None:
         return None
-    # As the full path: a full session never queues on its lock (the caller looked at the hint).
-    places.place_refuse_if_counted_full(slot, [Lane.REGULAR])
     try:
         return _book(user_id, password_digest, application_id, slot)
-    except (_FullPath, DomainError, ValidationError, ValueError, DatabaseError, Application.DoesNotExist):
+    except DomainError as refusal:
+        if refusal.code == "slot_full":
+            raise  # every other rule held: the full path would answer the same
+        return None
+    except (_FullPath, ValidationError, ValueError, DatabaseError, Application.DoesNotExist):
         return None  # whatever is not plain: the full path decides, with its exact answer
 
 
@@ -159,25 +199,36 @@ def _book(user_id, password_digest, application_id, slot: SessionSlot) -> Bookin
         and application.status == S.SUBMITTED
     ):
         raise _FullPath
-    _check_unpaid_holds(owner.pk)
     now = timezone.now()
+    counting = {
+        "slot": slot.pk,
+        "regular": Lane.REGULAR.value,
+        "place_taking": [status.value for status in PLACE_TAKING],
+        "held": B.HELD.value,
+        "now": now,
+    }
     with connection.cursor() as cursor:
         cursor.execute(
             FACTS.statement(cursor),
-            {
+            counting
+            | {
                 "application": application.pk,
+                "owner": owner.pk,
                 "office": slot.office_id,
                 "day": slot.date,
+                "day_ago": now - timedelta(days=1),
                 "lapsing": [BillStatus.UNPAID.value, BillStatus.EXPIRED.value],
-                "now": now,
             },
         )
-        documents, released, closed, lapsed, office_active = cursor.fetchone()
+        documents, released, closed, lapsed, office_active, running, today, fees, taken, capacity = cursor.fetchone()
     if released or lapsed or not office_active:
         raise _FullPath  # a drawn day's rules, a bill to supersede, a closed office: the full path
+    check_hold_counts(held=running, today=today)
     check_ready_to_book(application, documents=documents)
     places.slot_check_bookable(slot, application, day_read=(None, closed))
-    lines = price_of_application(application, at=now)
+    if capacity is not None:  # counted without the lock: a full session does not queue on it
+        places.place_refuse_if_counted_full(_with_quota(slot, capacity=capacity), [Lane.REGULAR], {Lane.REGULAR: taken})
+    lines = price_of_application(application, at=now, fees={p: Fee(product=p, amount=a) for p, a in fees.items()})
     if not lines:
         raise _FullPath
     bill = billing.bill_for(application, lines, now)
@@ -196,28 +247,26 @@ def _book(user_id, password_digest, application_id, slot: SessionSlot) -> Bookin
     )
     params = {f"bill_{name}": getattr(bill, name) for name in BILL_COLUMNS}
     params |= {f"booking_{name}": getattr(booking, name) for name in BOOKING_COLUMNS}
-    params |= {
+    params |= counting | {
         "application": application.pk,
         "user": owner.pk,
-        "slot": slot.pk,
         "bill_lines": json.dumps(bill.lines),
         "booked": S.BOOKED.value,
         "submitted": S.SUBMITTED.value,
         "data": json.dumps(places.describe(booking)),
-        "now": now,
     }
     with connection.cursor() as cursor:
-        cursor.execute(WRITE.statement(cursor), params)
+        cursor.execute(LOCK_SESSION + WRITE.statement(cursor), params)
         row = cursor.fetchone()
     if row is None:
-        raise _FullPath  # the session is gone, or the status moved meanwhile
-    bill.pk, booking.pk, is_open, capacity, priority_capacity = row
-    locked = SessionSlot(**{field.attname: getattr(slot, field.attname) for field in SessionSlot._meta.concrete_fields})
-    locked.office = slot.office
-    locked.capacity, locked.priority_capacity, locked.is_open = capacity, priority_capacity, is_open
-    if not is_open:
-        raise _FullPath
-    places.settle_lane(locked, booking, [Lane.REGULAR])  # refuses past the capacity, which rolls back
+        raise _FullPath  # the session is gone
+    bill_id, booking_id, moved, is_open, capacity, priority_capacity, taken = row
+    if not is_open or (booking_id is not None and not moved):
+        raise _FullPath  # closed meanwhile, or the status moved: the full path says which
+    locked = _with_quota(slot, capacity=capacity, priority_capacity=priority_capacity, is_open=is_open)
+    if not places.lane_fits(locked, Lane.REGULAR, taken + 1):
+        raise places.slot_full_error()  # nothing was written: the last place went while we waited
+    bill.pk, booking.pk = bill_id, booking_id
     transaction.on_commit(lambda: hints.forget_availability(slot.office.code))
     application.status = S.BOOKED
     booking.slot = locked

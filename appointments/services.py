@@ -112,17 +112,23 @@ def _check_unpaid_holds(owner_id: int) -> None:
     """A calo's account may not sit on places: a few unpaid holds at once, a few a day. The
     caller has locked the account, so two bookings made at once cannot both slip under the cap."""
     now = timezone.now()
-    at_once, per_day = settings.MAX_UNPAID_HOLDS_PER_ACCOUNT, settings.MAX_HOLDS_PER_ACCOUNT_PER_DAY
     counts = Booking.objects.filter(application__owner_id=owner_id).aggregate(
         held=Count("pk", filter=Q(status=B.HELD, hold_until__gt=now)),
         today=Count("pk", filter=Q(created_at__gte=now - timedelta(days=1), bill__isnull=False)),
     )
-    if counts["held"] >= at_once:
+    check_hold_counts(held=counts["held"], today=counts["today"])
+
+
+def check_hold_counts(*, held: int, today: int) -> None:
+    """`_check_unpaid_holds` on counts the caller has read: unpaid holds still running, and the
+    account's bookings with a bill made in the last 24 hours."""
+    at_once, per_day = settings.MAX_UNPAID_HOLDS_PER_ACCOUNT, settings.MAX_HOLDS_PER_ACCOUNT_PER_DAY
+    if held >= at_once:
         message = _(
             "This account already holds %(count)s unpaid places. Pay or cancel one of them before booking another."
         ) % {"count": at_once}
         raise DomainError("too_many_unpaid_holds", message, status=409)
-    if counts["today"] >= per_day:
+    if today >= per_day:
         message = _(
             "This account has booked %(count)s places in the last 24 hours. Please pay for one, or try again tomorrow."
         ) % {"count": per_day}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -53,12 +54,32 @@ def lock_all(queryset) -> list:
     return list(queryset.select_for_update(of=("self",)).order_by("pk"))
 
 
-def set_lock_timeout(milliseconds: int) -> None:
+@contextmanager
+def lock_timeout(milliseconds: int):
     """For the rest of this transaction, wait at most this long for a row lock (PostgreSQL;
-    SQLite serialises writers anyway and has no such setting)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(milliseconds)}ms"])
+    SQLite serialises writers anyway and has no such setting).
+
+    The setting rides in front of the transaction's first statement rather than costing a
+    round trip of its own: in a rush every round trip is a wait for the CPU on both sides.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    setting = f"SET LOCAL lock_timeout = '{int(milliseconds)}ms'"
+    pending = [True]
+
+    def in_front(execute, sql, params, many, context):
+        if not pending:
+            return execute(sql, params, many, context)
+        pending.clear()
+        if many or getattr(context["cursor"].cursor, "name", None):  # a batch, a server-side cursor
+            with connection.cursor() as cursor:
+                cursor.execute(setting)
+            return execute(sql, params, many, context)
+        return execute(f"{setting}; {sql}", params, many, context)
+
+    with connection.execute_wrapper(in_front):
+        yield
 
 
 def busy_error() -> DomainError:
@@ -77,8 +98,8 @@ def use_case(function):
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with transaction.atomic(durable=True):
-                    set_lock_timeout(settings.BOOKING_LOCK_TIMEOUT_MS)
-                    return function(*args, **kwargs)
+                    with lock_timeout(settings.BOOKING_LOCK_TIMEOUT_MS):
+                        return function(*args, **kwargs)
             except OperationalError as exc:
                 if not is_retryable(exc):
                     raise

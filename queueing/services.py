@@ -199,9 +199,11 @@ def place_refuse_if_full(slot: SessionSlot, lanes: list[str]) -> None:
     place_refuse_if_counted_full(slot, lanes)
 
 
-def place_refuse_if_counted_full(slot: SessionSlot, lanes: list[str]) -> None:
-    """The count part of `place_refuse_if_full`, for a caller that has just looked at the hint."""
-    if all(_taken(slot, lane) >= slot.lane_capacity(lane) for lane in lanes):
+def place_refuse_if_counted_full(slot: SessionSlot, lanes: list[str], taken: dict[str, int] | None = None) -> None:
+    """The count part of `place_refuse_if_full`, for a caller that has just looked at the hint
+    (`taken`: the places held per lane, when the caller has counted them)."""
+    taken = taken if taken is not None else {lane: _taken(slot, lane) for lane in lanes}
+    if all(taken[lane] >= slot.lane_capacity(lane) for lane in lanes):
         for lane in lanes:
             _hint_full(slot, lane)
         raise slot_full_error()
@@ -270,13 +272,22 @@ def settle_lane(slot: SessionSlot, booking: Booking, lanes: list[str]) -> str:
         if lane != booking.lane:
             Booking.objects.filter(pk=booking.pk).update(lane=lane)
             booking.lane = lane
-        taken = _taken(slot, lane)
-        if taken <= slot.lane_capacity(lane):
-            if taken == slot.lane_capacity(lane):
-                transaction.on_commit(lambda lane=lane: _hint_full(slot, lane))
+        if lane_fits(slot, lane, _taken(slot, lane)):
             return lane
-        _hint_full(slot, lane)
     raise slot_full_error()
+
+
+def lane_fits(slot: SessionSlot, lane: str, taken: int) -> bool:
+    """With the session locked and `taken` counting our booking: whether it stays within the
+    lane's capacity. The session is hinted full once the last place goes (after commit), or at
+    once when nothing fits."""
+    capacity = slot.lane_capacity(lane)
+    if taken <= capacity:
+        if taken == capacity:
+            transaction.on_commit(lambda: _hint_full(slot, lane))
+        return True
+    _hint_full(slot, lane)
+    return False
 
 
 def describe(booking: Booking) -> dict:

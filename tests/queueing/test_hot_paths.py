@@ -46,8 +46,11 @@ def test_the_first_refusal_after_a_hint_lapsed_needs_a_handful_of_queries_and_se
 
     hints.clear_full(full_slot.pk)
     first, second = ready_application(), ready_application()
-    with django_assert_max_num_queries(5):
+    # once per process: the session and the prepared statement; then the lock, the reads, the hint
+    with django_assert_max_num_queries(8) as queries:
         assert attempt(client, first, full_slot).json()["code"] == "slot_full"
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert not any("queueing_sessionslot" in sql.split("FOR UPDATE")[0].split(";")[-1] for sql in locks), locks
     with django_assert_max_num_queries(0):
         assert attempt(client, second, full_slot).json()["code"] == "slot_full"
 
