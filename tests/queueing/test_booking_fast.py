@@ -223,3 +223,18 @@ def test_the_places_held_are_counted_as_everywhere_else(slot):
     refused = post(ready_application(), slot)
     assert refused.status_code == 409 and refused.json()["code"] == "slot_full"
     assert Booking.objects.filter(slot=slot, lane="regular").filter(holds_place_q()).count() == 5
+
+
+def test_the_plain_booking_charges_the_fee_in_force_not_an_older_or_a_future_one(slot):
+    """The booking's one read picks the fees itself: it must agree with `fees_in_force`."""
+    from applicants.fees import fees_in_force
+    from applicants.models import Fee
+
+    now = timezone.now()
+    Fee.objects.create(product="ordinary_10", amount=700_000, effective_from=now - timedelta(days=1), legal_basis="T")
+    Fee.objects.create(product="ordinary_10", amount=900_000, effective_from=now + timedelta(days=1), legal_basis="T")
+    application = ready_application()
+    answer = post(application, slot)
+    assert answer.status_code == 201, answer.content
+    bill = Booking.objects.select_related("bill").get(application=application).bill
+    assert bill.amount == fees_in_force()["ordinary_10"].amount == 700_000
