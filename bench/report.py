@@ -1,4 +1,4 @@
-"""Turn the wrk phases into bench/results/latest.json and a chart (latest.png).
+"""Turn the wrk phases into bench/results/latest.json and a chart (latest.png); latest-2-nodes.* for BENCH_NODES=2.
 
 Throughputs are medians over the interleaved rounds, and each ratio is the median of the
 per-round ratios to the health check measured seconds before it on the same server.
@@ -284,8 +284,9 @@ def main() -> None:
         result["bookings_beyond_capacity"] += overbooked("bench-stale")
         result["targets_met"]["no_overbooking"] = result["bookings_beyond_capacity"] == 0
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
-    chart(result, RESULTS / "latest.png")
+    name = "latest" if nodes == 1 else f"latest-{nodes}-nodes"  # both layouts' figures stay in the tree
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    chart(result, RESULTS / f"{name}.png")
     print(json.dumps({k: v for k, v in result.items() if k not in ("phases", "rounds")}, indent=2))
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the portal as in production (gunicorn, PostgreSQL, Redis, Celery worker and
 # beat, all on loopback, RATE_LIMITS=off), a quota opening replayed by wrk, and the figures
-# in bench/results/latest.json with a chart (latest.png) beside it.
+# in bench/results/latest.json with a chart (latest.png) beside it (latest-2-nodes.* with BENCH_NODES=2).
 #
 # Phases, all against the same server: a rush (half the crowd refreshes the availability
 # while the other half books the newly released day, at once), then ROUNDS interleaved
